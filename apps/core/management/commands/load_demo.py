@@ -1,0 +1,33 @@
+"""Load the demo story: every installed app's `demo.load()` in INSTALLED_APPS order.
+Idempotent: running it again adds nothing twice."""
+
+import importlib
+
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options):
+        for config in apps.get_app_configs():
+            if not config.name.startswith("apps."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            with transaction.atomic():
+                module.load(stdout=self.stdout)
+        from apps.org.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+        self.stdout.write(
+            self.style.SUCCESS("\nDemo data is loaded. Log in at http://127.0.0.1:8000 as:")
+        )
+        for login, role in DEMO_LOGINS:
+            self.stdout.write(f"  {login:<12} {role}")
+        self.stdout.write(self.style.SUCCESS(f"Password for every demo login: {DEMO_PASSWORD}"))

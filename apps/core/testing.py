@@ -1,0 +1,37 @@
+"""Helpers for tests (imported by test modules; fixtures live in the root conftest.py)."""
+
+import time
+
+DEMO_PASSWORD = "OpsDemo-2026"  # noqa: S105 - printed for the demo on purpose
+
+# Chromium as root, with no network: the flags this machine needs.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def wait_for(predicate, timeout=30.0, interval=0.2):
+    """Poll until predicate() is truthy (for work done by another process)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")
+
+
+def log_in(page, login, password=DEMO_PASSWORD):
+    """Log in through the real form."""
+    page.goto(f"{page.base_url}/accounts/login/")
+    page.fill("#id_username", login)
+    page.fill("#id_password", password)
+    page.click("[data-testid=login-form] button[type=submit]")
+    page.wait_for_load_state()

@@ -1,0 +1,133 @@
+from rest_framework import serializers
+
+from apps.org.authorities import Authority, Scope
+from apps.org.models import Assignment, Department, Employee, Position, PositionAuthority
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Department
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "kind",
+            "parent",
+            "is_partner",
+            "rulebook",
+            "description",
+            "path",
+            "depth",
+            "is_active",
+        ]
+        read_only_fields = fields
+
+
+class DepartmentCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    name_en = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    code = serializers.SlugField(max_length=50)
+    kind = serializers.ChoiceField(choices=[Department.Kind.DEPARTMENT, Department.Kind.GROUP])
+    parent = serializers.PrimaryKeyRelatedField(queryset=Department.objects.filter(is_active=True))
+    is_partner = serializers.BooleanField(required=False, default=False)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DepartmentUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    name_en = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    is_partner = serializers.BooleanField(required=False)
+
+
+class AuthoritySerializer(serializers.Serializer):
+    authority = serializers.ChoiceField(choices=Authority.choices)
+    scope = serializers.ChoiceField(choices=Scope.choices)
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    default_authorities = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "code",
+            "name",
+            "name_en",
+            "description",
+            "is_managerial",
+            "default_authorities",
+        ]
+
+    def get_default_authorities(self, position) -> list[dict]:
+        rows: list[PositionAuthority] = position.default_authorities.all()
+        return [{"authority": r.authority, "scope": r.scope} for r in rows]
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    department = serializers.IntegerField(source="post.department_id", read_only=True)
+    department_name = serializers.CharField(source="post.department.name", read_only=True)
+    position = serializers.IntegerField(source="post.position_id", read_only=True)
+    position_name = serializers.CharField(source="post.position.name", read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "employee",
+            "department",
+            "department_name",
+            "position",
+            "position_name",
+            "start_date",
+            "end_date",
+            "is_primary",
+        ]
+        read_only_fields = fields
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    employee = serializers.PrimaryKeyRelatedField(queryset=Employee.objects.all())
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+    position = serializers.PrimaryKeyRelatedField(queryset=Position.objects.all())
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    is_primary = serializers.BooleanField(required=False, default=False)
+
+
+class AssignmentEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+
+
+class EmployeeSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    email = serializers.EmailField(source="user.email", read_only=True)
+    current_assignments = AssignmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Employee
+        fields = [
+            "id",
+            "username",
+            "name",
+            "employee_no",
+            "email",
+            "hire_date",
+            "is_active",
+            "supervisor",
+            "current_assignments",
+        ]
+        read_only_fields = fields
+
+
+class EmployeeCreateSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    name = serializers.CharField(max_length=50)
+    employee_no = serializers.CharField(max_length=20)
+    hire_date = serializers.DateField()
+    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=Employee.objects.all(), required=False, allow_null=True, default=None
+    )

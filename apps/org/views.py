@@ -1,0 +1,259 @@
+"""Organisation pages. Thin: read through selectors, write through services, ask the
+policy (apps.org.permissions) who may see and do what."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.core import profile
+from apps.core.errors import ApplicationError, PermissionDenied
+from apps.core.forms import apply_service_error
+from apps.core.selectors import audit_trail_of
+from apps.org import permissions as policy
+from apps.org import selectors, services
+from apps.org.authorities import Authority
+from apps.org.forms import AssignmentEndForm, AssignmentForm, DepartmentForm
+from apps.org.models import Assignment, Department, Employee, Position
+
+
+@login_required
+def department_tree(request):
+    departments = selectors.department_tree()
+    visible = {d.pk for d in departments if policy.can_view_department(request.user, d)}
+    # Keep the ancestors of what you may see, greyed out, so the tree stays connected.
+    shown = {int(pk) for d in departments if d.pk in visible for pk in d.path.strip("/").split("/")}
+    departments = [d for d in departments if d.pk in shown]
+    return render(
+        request,
+        "org/department_tree.html",
+        {
+            "tree": selectors.nest(departments),
+            "visible_ids": visible,
+            "can_manage": policy.can_manage_org(request.user),
+        },
+    )
+
+
+@login_required
+def department_detail(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    if not policy.can_view_department(request.user, department):
+        raise PermissionDenied(_("You may only see departments you belong to or oversee."))
+    can_manage = policy.can_manage_org(request.user, department)
+    members = Paginator(selectors.department_members(department), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "org/department_detail.html",
+        {
+            "department": department,
+            "ancestors": Department.objects.filter(
+                pk__in=[int(p) for p in department.path.strip("/").split("/")[:-1]]
+            ).order_by("path"),
+            "children": department.children.filter(is_active=True).order_by("sort_order", "pk"),
+            "page": members,
+            "posts": selectors.department_posts(department),
+            "can_manage": can_manage,
+            "delegations": policy.delegations_in(department) if can_manage else [],
+            "form": DepartmentForm(initial={"kind": Department.Kind.GROUP}) if can_manage else None,
+        },
+    )
+
+
+@login_required
+def department_create(request, parent_pk):
+    parent = get_object_or_404(Department, pk=parent_pk)
+    if not policy.can_manage_org(request.user, parent):
+        raise PermissionDenied()
+    form = DepartmentForm(request.POST or None, initial={"kind": Department.Kind.GROUP})
+    if request.method == "POST" and form.is_valid():
+        try:
+            department = services.department_create(
+                actor=request.user, parent=parent, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("%(d)s was created.") % {"d": department.label})
+            return redirect("org:department_detail", department.pk)
+    return render(
+        request,
+        "org/department_form.html",
+        {"form": form, "parent": parent},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def department_delete(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    parent_pk = department.parent_id
+    try:
+        outcome = services.department_delete(actor=request.user, department=department)
+    except ApplicationError as error:
+        if error.status_code == 403:
+            raise
+        messages.error(request, error.message)
+        return redirect("org:department_detail", department.pk)
+    if outcome == "deleted":
+        messages.success(request, _("%(d)s was deleted.") % {"d": department.label})
+    else:
+        messages.success(
+            request, _("%(d)s was deactivated; its history is kept.") % {"d": department.label}
+        )
+    return (
+        redirect("org:department_detail", parent_pk) if parent_pk else redirect("org:departments")
+    )
+
+
+@login_required
+def employee_list(request):
+    department = position = None
+    if request.GET.get("department", "").isdigit():
+        department = Department.objects.filter(pk=request.GET["department"]).first()
+    if request.GET.get("position", "").isdigit():
+        position = Position.objects.filter(pk=request.GET["position"]).first()
+    search = request.GET.get("q", "").strip()[:100]
+    people = selectors.employee_list_for(
+        request.user, search=search, department=department, position=position
+    )
+    return render(
+        request,
+        "org/employee_list.html",
+        {
+            "page": Paginator(people, 25).get_page(request.GET.get("page")),
+            "search": search,
+            "department": department,
+            "position": position,
+            "departments": policy.departments_where(request.user, Authority.VIEW_DEPARTMENT)
+            .filter(is_active=True)
+            .order_by("path"),
+            "positions": Position.objects.filter(is_active=True),
+        },
+    )
+
+
+@login_required
+def employee_detail(request, pk):
+    employee = get_object_or_404(Employee.objects.select_related("user"), pk=pk)
+    if not policy.can_view_employee(request.user, employee):
+        raise PermissionDenied(
+            _("You may only see people in departments you belong to or oversee.")
+        )
+    can_manage = policy.can_manage_org(request.user)
+    return render(
+        request,
+        "org/employee_detail.html",
+        {
+            "employee": employee,
+            "history": selectors.employee_history(employee),
+            "chain": selectors.supervisor_chain(employee),
+            "reports": selectors.direct_reports(employee),
+            "can_manage": can_manage,
+            "assignment_form": AssignmentForm() if can_manage else None,
+            "trail": audit_trail_of(employee) if can_manage else [],
+            "profile_sections": profile.sections_for(request, employee),
+        },
+    )
+
+
+@login_required
+def assignment_create(request, pk):
+    employee = get_object_or_404(Employee, pk=pk)
+    if not policy.can_manage_org(request.user):
+        raise PermissionDenied()
+    form = AssignmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_create(actor=request.user, employee=employee, **form.cleaned_data)
+        except ApplicationError as error:
+            if error.status_code == 403:
+                raise
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The assignment was added."))
+            return redirect("org:employee_detail", employee.pk)
+    return render(
+        request,
+        "org/assignment_form.html",
+        {"form": form, "employee": employee},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def assignment_end(request, pk):
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("employee", "post__department", "post__position"), pk=pk
+    )
+    if not policy.can_manage_org(request.user, assignment.post.department):
+        raise PermissionDenied()
+    form = AssignmentEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_end(
+                actor=request.user, assignment=assignment, end_date=form.cleaned_data["end_date"]
+            )
+        except ApplicationError as error:
+            if error.status_code == 403:
+                raise
+            apply_service_error(form, error)
+        else:
+            messages.success(request, _("The assignment was ended."))
+            return redirect("org:employee_detail", assignment.employee_id)
+    return render(
+        request,
+        "org/assignment_end.html",
+        {"form": form, "assignment": assignment},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def position_list(request):
+    return render(request, "org/position_list.html", {"positions": selectors.position_list()})
+
+
+@login_required
+def position_detail(request, pk):
+    position = get_object_or_404(Position, pk=pk)
+    posts = [
+        p
+        for p in selectors.position_posts(position)
+        if policy.can_view_department(request.user, p.department)
+    ]
+    return render(
+        request,
+        "org/position_detail.html",
+        {
+            "position": position,
+            "defaults": position.default_authorities.order_by("authority"),
+            "posts": posts,
+        },
+    )
+
+
+@require_POST
+def switch_language(request):
+    """Switch the UI language; for a logged-in person it is also remembered (e-mails
+    and notifications follow it)."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if language in dict(settings.LANGUAGES) and translation.check_for_language(language):
+        if request.user.is_authenticated:
+            services.user_set_language(actor=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600
+        )
+    return response

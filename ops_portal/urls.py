@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.org.views import switch_language
+
+api_v1 = [
+    path("org/", include("apps.org.api_urls")),
+    path("content/", include("apps.content.api_urls")),
+    path("campaigns/", include("apps.campaigns.api_urls")),
+    path("complaints/", include("apps.complaints.api_urls")),
+    path("kpis/", include("apps.kpis.api_urls")),
+    path("training/", include("apps.training.api_urls")),
+]
+
+urlpatterns = [
+    path("", include("apps.core.urls")),
+    path("language/", switch_language, name="switch_language"),
+    path("org/", include("apps.org.urls")),
+    path("content/", include("apps.content.urls")),
+    path("campaigns/", include("apps.campaigns.urls")),
+    path("complaints/", include("apps.complaints.urls")),
+    path("kpis/", include("apps.kpis.urls")),
+    path("training/", include("apps.training.urls")),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
