@@ -1,0 +1,24 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from apps.complaints import api
+
+router = SimpleRouter()
+router.register("tasks", api.TaskViewSet, basename="complaint-task")
+router.register("categories", api.CategoryViewSet, basename="complaint-category")
+router.register("sla-policies", api.SlaPolicyViewSet, basename="complaint-sla")
+router.register("", api.ComplaintViewSet, basename="complaint")
+
+urlpatterns = [
+    path("public/", api.public_submit, name="complaint-public-submit"),
+    path("stats/", api.stats, name="complaint-stats"),
+    path("track/<str:token>/", api.track, name="complaint-track"),
+    path("track/<str:token>/information/", api.track_information, name="complaint-track-info"),
+    path("track/<str:token>/confirm/", api.track_confirm, name="complaint-track-confirm"),
+    path(
+        "track/<str:token>/not-satisfied/",
+        api.track_not_satisfied,
+        name="complaint-track-not-satisfied",
+    ),
+    *router.urls,
+]

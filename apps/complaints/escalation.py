@@ -1,0 +1,199 @@
+"""The SLA breach scan (periodic, every 5 minutes). Set-based, whatever the number of
+complaints:
+
+1. the breaches not yet escalated in their cycle are found in SQL — new complaints past
+   their accept-by time, complaints being handled past their resolve-by time (a complaint
+   waiting for the complainant has its clock paused and is not scanned);
+2. an Escalation per breach is written in the database: on PostgreSQL one
+   ``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`` whose rows feed one
+   ``UPDATE … FROM`` that flags the breached complaints (unless notify-only) and one
+   count by department and kind — a single statement, nothing travels through Python.
+   Elsewhere (SQLite) the ORM does the same with bulk_create(ignore_conflicts=True).
+   The unique (complaint, kind, cycle) makes a second run, or two runs at once, a no-op;
+3. each department's nearest supervisor (manager) gets one notification with the count.
+"""
+
+import uuid
+
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from apps.complaints import holders, sla
+from apps.complaints.models import Complaint, Escalation, SlaPolicy
+from apps.core import audit
+from apps.core.notifications import notify
+from apps.org.authorities import Authority
+from apps.org.models import Department
+
+S = Complaint.State
+
+
+def breaches(now):
+    """Complaints past a due time with no escalation yet for that clock in this cycle."""
+    kind = Case(
+        When(state=S.NEW, then=Value(Escalation.Kind.ACCEPT)),
+        default=Value(Escalation.Kind.RESOLVE),
+        output_field=CharField(),
+    )
+    already = Escalation.objects.filter(
+        complaint=OuterRef("pk"), cycle=OuterRef("cycle"), kind=OuterRef("breach_kind")
+    )
+    return (
+        Complaint.objects.filter(
+            Q(state=S.NEW, accept_due_at__lt=now)
+            | Q(state__in=Complaint.RESOLVE_CLOCK_STATES, resolve_due_at__lt=now)
+        )
+        .annotate(breach_kind=kind)
+        .filter(~Exists(already))
+    )
+
+
+def _breach_rows(now):
+    """The breaches as rows ready for complaints_escalation (notify-only resolved in SQL)."""
+    policy_notify_only = SlaPolicy.objects.filter(severity=OuterRef("severity")).values(
+        "notify_only"
+    )[:1]
+    if sla.global_notify_only():
+        notify_only = Value(True, output_field=BooleanField())
+    else:
+        notify_only = Coalesce(
+            Subquery(policy_notify_only, output_field=BooleanField()),
+            Value(False, output_field=BooleanField()),
+        )
+    return breaches(now).annotate(breach_notify_only=notify_only)
+
+
+def _escalate_in_postgres(now, run) -> tuple[list[tuple], int]:
+    """One statement: insert the escalations (a conflicting row is skipped), flag their
+    complaints unless notify-only, and count them by department and kind."""
+    select_sql, select_params = (
+        _breach_rows(now)
+        .values("pk", "cycle", "department_id", "breach_kind", "breach_notify_only")
+        .order_by()
+        .query.sql_with_params()
+    )
+    table = Escalation._meta.db_table
+    complaints = Complaint._meta.db_table
+    # Only table names and the ORM-compiled SELECT are interpolated; values are parameters.
+    sql = f"""
+        WITH found AS ({select_sql}),
+        inserted AS (
+            INSERT INTO {table}
+                (complaint_id, kind, cycle, department_id, notify_only, run, created_at)
+            SELECT found.pk, found.breach_kind, found.cycle, found.department_id,
+                   found.breach_notify_only, %s, %s
+            FROM found
+            ON CONFLICT (complaint_id, kind, cycle) DO NOTHING
+            RETURNING complaint_id, kind, department_id, notify_only
+        ),
+        flagged AS (
+            UPDATE {complaints} AS c SET is_escalated = TRUE, escalated_at = %s
+            FROM inserted
+            WHERE c.id = inserted.complaint_id
+              AND NOT inserted.notify_only AND NOT c.is_escalated
+            RETURNING c.id
+        )
+        SELECT department_id, kind, COUNT(*), (SELECT COUNT(*) FROM flagged)
+        FROM inserted GROUP BY department_id, kind ORDER BY department_id, kind
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*select_params, run, now, now])
+        result = cursor.fetchall()
+    counts = [(department_id, kind, n) for department_id, kind, n, _ in result]
+    flagged = result[0][3] if result else 0
+    return counts, flagged
+
+
+def _escalate_with_orm(now, run) -> tuple[list[tuple], int]:
+    """The same through the ORM (SQLite): rows built in Python, bulk-inserted."""
+    found = _breach_rows(now).values_list(
+        "pk", "breach_kind", "cycle", "department_id", "breach_notify_only"
+    )
+    rows = [
+        Escalation(
+            complaint_id=pk,
+            kind=kind,
+            cycle=cycle,
+            department_id=department_id,
+            notify_only=notify_only,
+            run=run,
+            created_at=now,
+        )
+        for pk, kind, cycle, department_id, notify_only in found
+    ]
+    if not rows:
+        return [], 0
+    Escalation.objects.bulk_create(rows, ignore_conflicts=True)
+    mine = Escalation.objects.filter(run=run)
+    flagged = Complaint.objects.filter(
+        pk__in=mine.filter(notify_only=False).values("complaint_id"), is_escalated=False
+    ).update(is_escalated=True, escalated_at=now)
+    counts = list(
+        mine.values_list("department_id", "kind")
+        .annotate(n=Count("pk"))
+        .order_by("department_id", "kind")
+    )
+    return counts, flagged
+
+
+@transaction.atomic
+def escalate_breaches(now=None) -> dict:
+    """Escalate every new breach once. Returns {"escalated": n, "flagged": n, "notified": n}."""
+    now = now or timezone.now()
+    run = uuid.uuid4()
+    if connection.vendor == "postgresql":
+        counts, flagged = _escalate_in_postgres(now, run)
+    else:
+        counts, flagged = _escalate_with_orm(now, run)
+    if not counts:
+        return {"escalated": 0, "flagged": 0, "notified": 0}
+    escalated = sum(n for _, _, n in counts)
+    by_department: dict[int, dict] = {}
+    for department_id, kind, n in counts:
+        by_department.setdefault(department_id, {})[kind] = n
+    departments = Department.objects.filter(pk__in=by_department)
+    managers = holders.holders_by_department(Authority.SUPERVISE, departments, nearest=True)
+    notified = 0
+    url = reverse("complaints:list") + "?overdue=1"
+    for department in departments:
+        kinds = by_department[department.pk]
+        recipients = managers.get(department.pk, [])
+        notify(
+            recipients=recipients,
+            title=format_lazy(
+                _("{dept}: {n} complaint(s) breached their SLA"),
+                dept=department.label,
+                n=sum(kinds.values()),
+            ),
+            body=format_lazy(
+                _("Not accepted in time: {a}. Not resolved in time: {r}."),
+                a=kinds.get(Escalation.Kind.ACCEPT, 0),
+                r=kinds.get(Escalation.Kind.RESOLVE, 0),
+            ),
+            url=url,
+        )
+        notified += len(recipients)
+        audit.record(
+            actor=None,
+            obj=department,
+            action="complaint.escalate",
+            comment=f"{sum(kinds.values())} breach(es), run {run}",
+            changes={k: [0, v] for k, v in kinds.items()},
+        )
+    return {"escalated": escalated, "flagged": flagged, "notified": notified}

@@ -1,0 +1,137 @@
+"""Guards of the public channel: plain-text descriptions, attachment type and size, and a
+per-IP fixed-window rate limit in the cache (Redis in production).
+
+Settings (read with defaults, so nothing needs configuring):
+- COMPLAINTS_INTAKE_RATE_LIMIT (5) submissions per COMPLAINTS_INTAKE_RATE_WINDOW (600 s) per IP;
+  the env var of the same name overrides the default (the bench relaxes it so).
+- COMPLAINTS_ATTACHMENT_MAX_BYTES (5 MB), COMPLAINTS_ATTACHMENT_MAX_FILES (3).
+"""
+
+import os
+import re
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError
+
+# Markup is refused outright (nothing is silently rewritten): a tag (<b>, </p>, <!--),
+# <script even unclosed, or a javascript: URL. "a < b" is plain text and passes.
+# Text is escaped on display anyway.
+_MARKUP = re.compile(r"</?[a-zA-Z!?][^>]*>|<\s*/?\s*script|javascript\s*:", re.I)
+
+# What the first bytes of an allowed file must be.
+_SIGNATURES = {
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "pdf": (b"%PDF-",),
+}
+CONTENT_TYPES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "pdf": "application/pdf",
+}
+
+
+class RateLimited(ApplicationError):
+    status_code = 429
+
+
+def rate_limit() -> int:
+    default = int(os.environ.get("COMPLAINTS_INTAKE_RATE_LIMIT", "5"))
+    return int(getattr(settings, "COMPLAINTS_INTAKE_RATE_LIMIT", default))
+
+
+def rate_window() -> int:
+    return int(getattr(settings, "COMPLAINTS_INTAKE_RATE_WINDOW", 600))
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "COMPLAINTS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024))
+
+
+def max_files() -> int:
+    return int(getattr(settings, "COMPLAINTS_ATTACHMENT_MAX_FILES", 3))
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _window_key(address: str) -> str:
+    window = int(time.time()) // rate_window()
+    return f"complaints:intake:{address}:{window}"
+
+
+def check_rate_limit(address: str) -> None:
+    """Count one submission from `address`; refuse it past the limit of the window."""
+    key = _window_key(address)
+    cache.add(key, 0, timeout=rate_window() + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=rate_window() + 5)
+        count = 1
+    if count > rate_limit():
+        raise RateLimited(
+            _(
+                "Too many complaints from your network in a short time. Please wait "
+                "%(minutes)d minutes and try again, or call our hotline."
+            )
+            % {"minutes": max(1, rate_window() // 60)}
+        )
+
+
+def validate_plain_text(
+    text: str, *, field: str, min_length: int = 1, max_length: int = 5000
+) -> str:
+    text = (text or "").strip()
+    if len(text) < min_length:
+        raise ApplicationError(
+            _("Please write at least %(n)d characters.") % {"n": min_length}, field=field
+        )
+    if len(text) > max_length:
+        raise ApplicationError(
+            _("Please keep it under %(n)d characters.") % {"n": max_length}, field=field
+        )
+    if _MARKUP.search(text):
+        raise ApplicationError(
+            _("Please write plain text: HTML or script markup is not accepted."), field=field
+        )
+    return text
+
+
+def validate_attachments(files) -> list:
+    files = [f for f in (files or []) if f]
+    if len(files) > max_files():
+        raise ApplicationError(
+            _("Attach at most %(n)d files.") % {"n": max_files()}, field="attachments"
+        )
+    for upload in files:
+        name = upload.name or ""
+        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        if ext not in _SIGNATURES:
+            raise ApplicationError(
+                _("“%(name)s” is not accepted: attach JPG, PNG or PDF files only.")
+                % {"name": name},
+                field="attachments",
+            )
+        if upload.size > max_bytes():
+            raise ApplicationError(
+                _("“%(name)s” is larger than %(mb)d MB.")
+                % {"name": name, "mb": max_bytes() // (1024 * 1024)},
+                field="attachments",
+            )
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not any(head.startswith(sig) for sig in _SIGNATURES[ext]):
+            raise ApplicationError(
+                _("“%(name)s” is not a real %(ext)s file.") % {"name": name, "ext": ext.upper()},
+                field="attachments",
+            )
+    return files

@@ -1,0 +1,570 @@
+"""Complaint pages. Thin: read through selectors, write through services, ask the policy.
+
+Public (no login): the complaint form, its thank-you page with the tracking link, and the
+tracking page where the complainant follows up. Staff: list, detail (actions via htmx),
+staff entry, tasks for my department, reports."""
+
+import csv
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from apps.complaints import intake, selectors, services
+from apps.complaints import permissions as policy
+from apps.complaints.forms import (
+    ConfirmForm,
+    PublicComplaintForm,
+    StaffComplaintForm,
+    TaskForm,
+    TextForm,
+)
+from apps.complaints.masking import mask_contact
+from apps.complaints.models import (
+    Channel,
+    Complaint,
+    ComplaintCategory,
+    CoordinationTask,
+    Severity,
+)
+from apps.core.errors import ApplicationError, PermissionDenied
+from apps.core.forms import apply_service_error
+from apps.core.selectors import audit_trail_of
+
+PAGE_SIZE = 25
+_SESSION_TOKEN = "complaints_new_token"  # noqa: S105 - a session key, not a secret
+
+
+# --- Public ---------------------------------------------------------------------------
+
+
+def public_new(request):
+    form = PublicComplaintForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_bot():
+            # Tell a bot nothing useful; store nothing.
+            return render(request, "complaints/public_rejected.html", status=400)
+        try:
+            intake.check_rate_limit(intake.client_address(request))
+        except intake.RateLimited as error:
+            form.add_error(None, str(error.message))
+            return render(request, "complaints/public_new.html", {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint, token = services.complaint_submit(
+                    channel=Channel.WEB,
+                    category=data["category"],
+                    description=data["description"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    attachments=data["attachments"],
+                )
+            except ApplicationError as error:
+                apply_service_error(form, error)
+            else:
+                request.session[_SESSION_TOKEN] = [complaint.code, token]
+                return redirect("complaints:public_done")
+        status = 400
+    return render(request, "complaints/public_new.html", {"form": form}, status=status)
+
+
+def public_done(request):
+    code, token = request.session.pop(_SESSION_TOKEN, [None, None])
+    if not token:
+        return redirect("complaints:public_new")
+    link = request.build_absolute_uri(reverse("complaints:track", args=[token]))
+    return render(request, "complaints/public_done.html", {"code": code, "link": link})
+
+
+def track(request, token):
+    complaint = services.complaint_by_token(token)
+    return render(request, "complaints/track.html", _track_context(complaint, token))
+
+
+def _track_context(complaint, token, **extra):
+    return {
+        "complaint": complaint,
+        "token": token,
+        "messages_public": selectors.messages_of(complaint, public_only=True),
+        "info_form": extra.pop("info_form", None) or TextForm(),
+        "confirm_form": extra.pop("confirm_form", None) or ConfirmForm(),
+        "reject_form": extra.pop("reject_form", None) or TextForm(),
+        "can_reopen": complaint.state == Complaint.State.RESOLVED
+        or (
+            complaint.state == Complaint.State.CLOSED
+            and complaint.closed_at
+            and timezone.now() - complaint.closed_at <= services.reopen_window()
+        ),
+        "reopen_days": services.reopen_window().days,
+        **extra,
+    }
+
+
+@require_POST
+def track_action(request, token, action):
+    complaint = services.complaint_by_token(token)
+    forms = {}
+    try:
+        if action == "info":
+            form = forms["info_form"] = TextForm(request.POST)
+            if form.is_valid():
+                services.complaint_add_information(
+                    complaint=complaint, token=token, body=form.cleaned_data["body"]
+                )
+                messages.success(request, _("Thank you: we have added this to your complaint."))
+                return redirect("complaints:track", token=token)
+        elif action == "confirm":
+            form = forms["confirm_form"] = ConfirmForm(request.POST)
+            if form.is_valid():
+                services.complaint_confirm(
+                    complaint=complaint,
+                    token=token,
+                    rating=form.cleaned_data["rating"],
+                    comment=form.cleaned_data["comment"],
+                )
+                messages.success(
+                    request, _("Thank you for your feedback. The complaint is closed.")
+                )
+                return redirect("complaints:track", token=token)
+        elif action == "reject":
+            form = forms["reject_form"] = TextForm(request.POST)
+            if form.is_valid():
+                services.complaint_not_satisfied(
+                    complaint=complaint, token=token, comment=form.cleaned_data["body"]
+                )
+                messages.success(
+                    request, _("We are sorry. Your complaint is reopened and back with us.")
+                )
+                return redirect("complaints:track", token=token)
+        else:
+            return HttpResponse(status=404)
+    except ApplicationError as error:
+        if error.field and forms and error.field in next(iter(forms.values())).fields:
+            apply_service_error(next(iter(forms.values())), error)
+        else:
+            messages.error(request, str(error.message))
+            return redirect("complaints:track", token=token)
+    complaint.refresh_from_db()
+    return render(
+        request, "complaints/track.html", _track_context(complaint, token, **forms), status=400
+    )
+
+
+# --- Staff: list and entry ------------------------------------------------------------
+
+
+def _filters(request):
+    g = request.GET
+    return {
+        "state": g.get("state", "") if g.get("state") in Complaint.State.values else "",
+        "category": g.get("category", "") if g.get("category", "").isdigit() else "",
+        "severity": g.get("severity", "") if g.get("severity") in Severity.values else "",
+        "channel": g.get("channel", "") if g.get("channel") in Channel.values else "",
+        "overdue": g.get("overdue") == "1",
+        "owner": g.get("owner", "") if g.get("owner") in ("me", "none") else "",
+        "department": g.get("department", "") if g.get("department", "").isdigit() else "",
+        "search": g.get("q", "").strip()[:100],
+    }
+
+
+@login_required
+def complaint_list(request):
+    filters = _filters(request)
+    complaints = selectors.complaint_list_for(request.user, **filters)
+    if request.GET.get("export") == "csv":
+        return _export_csv(request.user, complaints)
+    page = Paginator(complaints, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "states": Complaint.State.choices,
+            "severities": Severity.choices,
+            "channels": Channel.choices,
+            "categories": list(ComplaintCategory.objects.all()),
+            "can_enter": policy.can_handle_anywhere(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _export_csv(user, complaints):
+    """A streamed CSV; contact details masked unless the user handles that complaint."""
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"
+        yield writer.writerow(
+            [
+                _("Tracking code"),
+                _("Received"),
+                _("Channel"),
+                _("Category"),
+                _("Severity"),
+                _("State"),
+                _("Department"),
+                _("Owner"),
+                _("Contact name"),
+                _("Phone"),
+                _("E-mail"),
+                _("Accept by"),
+                _("Resolve by"),
+                _("Rating"),
+            ]
+        )
+        for c in complaints.iterator(chunk_size=500):
+            full = policy.can_see_contact(user, c)
+            show = (lambda v: v) if full else mask_contact
+            yield writer.writerow(
+                [
+                    c.code,
+                    timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
+                    c.get_channel_display(),
+                    c.category.label,
+                    c.get_severity_display(),
+                    c.get_state_display(),
+                    c.department.label,
+                    c.owner.display_name if c.owner else "",
+                    show(c.contact_name),
+                    show(c.contact_phone),
+                    show(c.contact_email),
+                    timezone.localtime(c.accept_due_at).strftime("%Y-%m-%d %H:%M"),
+                    timezone.localtime(c.resolve_due_at).strftime("%Y-%m-%d %H:%M"),
+                    c.rating or "",
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
+    return response
+
+
+@login_required
+def complaint_create(request):
+    if not policy.can_handle_anywhere(request.user):
+        raise PermissionDenied(_("Only customer service may enter complaints."))
+    form = StaffComplaintForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            complaint, _token = services.complaint_submit(
+                actor=request.user,
+                channel=data["channel"],
+                category=data["category"],
+                severity=data["severity"],
+                description=data["description"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                attachments=data["attachments"],
+            )
+        except ApplicationError as error:
+            apply_service_error(form, error)
+        else:
+            link = request.build_absolute_uri(reverse("complaints:track", args=[_token]))
+            messages.success(
+                request,
+                _("Complaint %(code)s recorded. Give the complainant this tracking link: %(link)s")
+                % {"code": complaint.code, "link": link},
+            )
+            return redirect("complaints:detail", pk=complaint.pk)
+    return render(
+        request,
+        "complaints/complaint_form.html",
+        {"form": form},
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+# --- Staff: one complaint -------------------------------------------------------------
+
+
+def _detail_context(request, complaint, **extra):
+    user = request.user
+    can_handle = policy.can_handle(user, complaint)
+    tasks = list(selectors.tasks_of(complaint))
+    return {
+        "complaint": complaint,
+        "can_handle": can_handle,
+        "messages_all": selectors.messages_of(complaint, public_only=not can_handle),
+        "tasks": tasks,
+        "open_tasks": [t for t in tasks if t.state == CoordinationTask.State.OPEN],
+        "closable_task_ids": {t.pk for t in tasks if policy.can_close_task(user, t)},
+        "timeline": audit_trail_of(complaint),
+        "attachments": complaint.attachments.all(),
+        "templates": selectors.reply_templates_for(complaint) if can_handle else [],
+        "task_form": extra.pop("task_form", None) or TaskForm(complaint=complaint),
+        "reply_form": extra.pop("reply_form", None) or TextForm(),
+        "note_form": extra.pop("note_form", None) or TextForm(),
+        "handlers": _handlers(complaint) if can_handle else [],
+        "now": timezone.now(),
+        **extra,
+    }
+
+
+def _handlers(complaint):
+    from apps.complaints.holders import holders
+    from apps.org.authorities import Authority
+
+    return holders(Authority.HANDLE_COMPLAINT, complaint.department)
+
+
+@login_required
+def complaint_detail(request, pk):
+    complaint = get_object_or_404(Complaint.objects.all(), pk=pk)
+    complaint = selectors.complaint_detail(complaint.pk)
+    policy.require_view(request.user, complaint)
+    return render(request, "complaints/complaint_detail.html", _detail_context(request, complaint))
+
+
+def _user_from(value):
+    if not value or not str(value).isdigit():
+        return None
+    return get_user_model().objects.filter(pk=value, is_active=True).first()
+
+
+@login_required
+@require_POST
+def complaint_action(request, pk, action):
+    complaint = get_object_or_404(Complaint.objects.select_related("department"), pk=pk)
+    policy.require_view(request.user, complaint)
+    user, post = request.user, request.POST
+    forms = {}
+    error_message = None
+    try:
+        if action == "accept":
+            services.complaint_accept(
+                actor=user, complaint=complaint, owner=_user_from(post.get("owner"))
+            )
+        elif action == "assign":
+            owner = _user_from(post.get("owner"))
+            if owner is None:
+                raise ApplicationError(_("Choose the new owner."), field="owner")
+            services.complaint_assign(actor=user, complaint=complaint, owner=owner)
+        elif action == "start":
+            services.complaint_start(actor=user, complaint=complaint)
+        elif action == "wait":
+            services.complaint_wait(actor=user, complaint=complaint, question=post.get("body", ""))
+        elif action == "resume":
+            services.complaint_resume(actor=user, complaint=complaint)
+        elif action == "resolve":
+            services.complaint_resolve(
+                actor=user, complaint=complaint, summary=post.get("summary", "")
+            )
+        elif action == "reopen":
+            services.complaint_reopen(actor=user, complaint=complaint, comment=post.get("body", ""))
+        elif action == "merge":
+            into = Complaint.objects.filter(code__iexact=post.get("into", "").strip()).first()
+            if into is None:
+                raise ApplicationError(
+                    _("No complaint has the tracking code “%(c)s”.") % {"c": post.get("into", "")},
+                    field="into",
+                )
+            services.complaint_merge(actor=user, complaint=complaint, into=into)
+        elif action in ("reply", "note"):
+            form = forms[f"{action}_form"] = TextForm(post)
+            if form.is_valid():
+                service = (
+                    services.complaint_reply if action == "reply" else services.complaint_add_note
+                )
+                service(actor=user, complaint=complaint, body=form.cleaned_data["body"])
+                forms.pop(f"{action}_form")
+            else:
+                error_message = _("Please correct the text below.")
+        elif action == "task":
+            form = forms["task_form"] = TaskForm(post, complaint=complaint)
+            if form.is_valid():
+                services.task_open(actor=user, complaint=complaint, **form.cleaned_data)
+                forms.pop("task_form")
+            else:
+                error_message = _("Please correct the task below.")
+        else:
+            return HttpResponse(status=404)
+    except ApplicationError as error:
+        form = next(iter(forms.values()), None)
+        if form is not None and error.field in form.fields:
+            apply_service_error(form, error)
+        error_message = str(error.message)
+        status = error.status_code
+    else:
+        status = 400 if error_message else 200
+    complaint = selectors.complaint_detail(complaint.pk)
+    context = _detail_context(request, complaint, action_error=error_message, **forms)
+    if request.htmx:
+        return render(request, "complaints/_detail_body.html", context, status=status)
+    if status == 200:
+        return redirect("complaints:detail", pk=complaint.pk)
+    return render(request, "complaints/complaint_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def task_action(request, pk, action):
+    task = get_object_or_404(CoordinationTask.objects.select_related("complaint"), pk=pk)
+    next_page = request.POST.get("next", "")
+    try:
+        if action == "close":
+            services.task_close(actor=request.user, task=task, note=request.POST.get("note", ""))
+            messages.success(request, _("Task closed. The complaint owner has been told."))
+        elif action == "cancel":
+            services.task_cancel(actor=request.user, task=task)
+            messages.success(request, _("Task cancelled."))
+        else:
+            return HttpResponse(status=404)
+    except ApplicationError as error:
+        if next_page == "department":
+            messages.error(request, str(error.message))
+            return redirect("complaints:department_tasks")
+        raise
+    if next_page == "department":
+        return redirect("complaints:department_tasks")
+    if request.htmx:
+        complaint = selectors.complaint_detail(task.complaint_id)
+        return render(request, "complaints/_detail_body.html", _detail_context(request, complaint))
+    return redirect("complaints:detail", pk=task.complaint_id)
+
+
+@login_required
+def department_tasks(request):
+    state = request.GET.get("state", CoordinationTask.State.OPEN)
+    if state not in CoordinationTask.State.values and state != "all":
+        state = CoordinationTask.State.OPEN
+    tasks = selectors.department_tasks_for(request.user, state="" if state == "all" else state)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "complaints/department_tasks.html",
+        {"page": page, "state": state, "states": CoordinationTask.State.choices},
+    )
+
+
+# --- Reports --------------------------------------------------------------------------
+
+
+def _report_scope(request):
+    allowed = list(policy.report_departments(request.user).order_by("path"))
+    if not allowed and not policy.can_view_reports(request.user):
+        raise PermissionDenied(_("Complaint reports are for customer service and managers."))
+    chosen = request.GET.get("department", "")
+    departments = allowed
+    if chosen.isdigit():
+        departments = [d for d in allowed if d.pk == int(chosen)]
+        if not departments:
+            raise PermissionDenied(_("You may not see complaint figures of this department."))
+    today = timezone.localdate()
+    try:
+        start = dt.date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = today - dt.timedelta(days=89)
+    try:
+        end = dt.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = today
+    if end < start:
+        start, end = end, start
+    tz = timezone.get_current_timezone()
+    start_at = dt.datetime.combine(start, dt.time.min, tz)
+    end_at = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tz)
+    period = request.GET.get("period", "week")
+    if period not in ("day", "week", "month"):
+        period = "week"
+    return allowed, departments, chosen, start, end, start_at, end_at, period
+
+
+@login_required
+def reports(request):
+    allowed, departments, chosen, start, end, start_at, end_at, period = _report_scope(request)
+    stats = selectors.complaint_stats(departments=departments, start=start_at, end=end_at)
+    by_category = selectors.complaint_volume(
+        departments=departments, start=start_at, end=end_at, by="category", period=period
+    )
+    by_channel = selectors.complaint_volume(
+        departments=departments, start=start_at, end=end_at, by="channel", period=period
+    )
+    if request.GET.get("export") == "csv":
+        return _reports_csv(stats, by_category, by_channel)
+    return render(
+        request,
+        "complaints/reports.html",
+        {
+            "stats": stats,
+            "chart": {
+                "category": _series(by_category),
+                "channel": _series(by_channel),
+                "satisfaction": {
+                    "labels": [f"{k}★" for k in stats["satisfaction"]],
+                    "data": list(stats["satisfaction"].values()),
+                },
+            },
+            "departments": allowed,
+            "chosen": chosen,
+            "start": start,
+            "end": end,
+            "period": period,
+        },
+    )
+
+
+def _series(rows):
+    periods = sorted({r["period"] for r in rows})
+    keys = {}
+    for r in rows:
+        keys.setdefault(r["key"], r["label"])
+    index = {(r["period"], r["key"]): r["n"] for r in rows}
+    return {
+        "labels": [p.isoformat() for p in periods],
+        "datasets": [
+            {"label": label, "data": [index.get((p, key), 0) for p in periods]}
+            for key, label in keys.items()
+        ],
+    }
+
+
+def _reports_csv(stats, by_category, by_channel):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="complaint-report.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([_("Figure"), _("Value")])
+    for label, value in [
+        (_("Complaints"), stats["total"]),
+        (pgettext("complaint", "Accepted"), stats["accepted"]),
+        (_("Resolved"), stats["resolved"]),
+        (_("Closed"), stats["closed"]),
+        (_("Median hours to accept"), stats["accept_hours"]["median"]),
+        (_("90th percentile hours to accept"), stats["accept_hours"]["p90"]),
+        (_("Median hours to resolve"), stats["resolve_hours"]["median"]),
+        (_("90th percentile hours to resolve"), stats["resolve_hours"]["p90"]),
+        (_("Accepted in time (%)"), stats["accept_sla_pct"]),
+        (_("Resolved in time (%)"), stats["resolve_sla_pct"]),
+        (_("SLA compliance (%)"), stats["sla_compliance_pct"]),
+        (_("Reopen rate (%)"), stats["reopen_rate"]),
+        (_("Reply rate (%)"), stats["reply_rate_pct"]),
+        (_("Average rating"), stats["satisfaction_avg"]),
+    ] + [(_("Rating %(n)d") % {"n": k}, v) for k, v in stats["satisfaction"].items()]:
+        writer.writerow([label, "" if value is None else value])
+    writer.writerow([])
+    writer.writerow([_("Period"), _("Grouped by"), _("Group"), _("Complaints")])
+    for by, rows in ((_("Category"), by_category), (_("Channel"), by_channel)):
+        for r in rows:
+            writer.writerow([r["period"].isoformat(), by, r["label"], r["n"]])
+    return response
