@@ -1,0 +1,202 @@
+"""The appraisal sheet (考核表) of a cycle as XLSX: a row per employee with per-indicator
+scores, weighted total, grade, bonus coefficient, comments and appeal status, laid out
+for printing (landscape, fit to width, header row repeated).
+
+XlsxWriter in constant_memory mode writes each row as it goes and forms are read with
+.iterator(): memory stays flat as rows grow. On PostgreSQL every row — with its
+indicator scores and peer comments as arrays — comes from ONE query read through a
+server-side cursor, and progress is saved a fixed number of times, so an export costs
+the same number of queries for any number of employees. Peer comments are written without their
+reviewers' names, whatever the review's anonymity."""
+
+import math
+import os
+import tempfile
+
+import xlsxwriter
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.files import File
+from django.db import connection, transaction
+from django.db.models import Min, OuterRef, Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from apps.core import audit
+
+from . import permissions as policy
+from . import selectors
+from .models import ExportJob, FormItem, Indicator, PeerReview
+
+PROGRESS_EVERY = 500  # rows between progress saves when the total is not known
+PROGRESS_STEPS = 20  # progress saves in all when it is
+CHUNK_ROWS = 2000  # rows fetched at a time
+
+
+def _one_query() -> bool:
+    """Rows with their scores and comments in one query (PostgreSQL arrays)?"""
+    return connection.vendor == "postgresql"
+
+
+def request_export(*, actor, cycle, department=None) -> ExportJob:
+    policy.require(
+        policy.can_export(actor, department),
+        _("Only HR, or the department's manager for their department, exports appraisal sheets."),
+    )
+    with transaction.atomic():
+        job = ExportJob.objects.create(cycle=cycle, department=department, requested_by=actor)
+        audit.record(actor=actor, obj=job, action="export.requested", to_state=job.state)
+        from .tasks import export_sheet
+
+        transaction.on_commit(lambda: export_sheet.delay(job.pk))
+    return job
+
+
+def _indicators(cycle, department=None):
+    items = FormItem.objects.filter(form__cycle=cycle)
+    if department is not None:
+        items = items.filter(form__department__path__startswith=department.path)
+    ids = items.values("indicator_id").annotate(o=Min("order")).order_by("o", "indicator_id")
+    order = [row["indicator_id"] for row in ids]
+    indicators = Indicator.objects.in_bulk(order)
+    return [indicators[pk] for pk in order]
+
+
+def _sheet_forms(cycle, user, department=None):
+    """The sheet's forms, each with `(indicator_id, score)` pairs and peer comments:
+    one annotated query on PostgreSQL, prefetches per chunk elsewhere."""
+    forms = selectors.sheet_rows(cycle, user, department=department)
+    submitted = PeerReview.objects.filter(state=PeerReview.State.SUBMITTED)
+    if _one_query():
+        scored = FormItem.objects.filter(form_id=OuterRef("pk"), score__isnull=False).order_by("pk")
+        comments = submitted.filter(form_id=OuterRef("pk")).exclude(comment="").order_by("pk")
+        forms = forms.annotate(
+            item_indicators=ArraySubquery(scored.values("indicator_id")),
+            item_scores=ArraySubquery(scored.values("score")),
+            peer_comments=ArraySubquery(comments.values("comment")),
+        )
+        for form in forms.iterator(chunk_size=CHUNK_ROWS):
+            scores = zip(form.item_indicators, form.item_scores, strict=True)
+            yield form, scores, form.peer_comments
+        return
+    forms = forms.prefetch_related(
+        Prefetch("items", queryset=FormItem.objects.only("form_id", "indicator_id", "score")),
+        Prefetch("peer_reviews", queryset=submitted.only("form_id", "comment")),
+    )
+    for form in forms.iterator(chunk_size=CHUNK_ROWS):
+        scores = [(i.indicator_id, i.score) for i in form.items.all() if i.score is not None]
+        yield form, scores, [r.comment for r in form.peer_reviews.all() if r.comment]
+
+
+def write_sheet(path, *, cycle, user, department=None, progress=None, total=None) -> int:
+    """Write the sheet to `path`; returns the number of rows. `progress(done)` is
+    called PROGRESS_STEPS times in all when the `total` is given, else every
+    PROGRESS_EVERY rows."""
+    every = math.ceil(total / PROGRESS_STEPS) if total else PROGRESS_EVERY
+    indicators = _indicators(cycle, department)
+    column_of = {ind.pk: 4 + i for i, ind in enumerate(indicators)}
+    after = 4 + len(indicators)
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet(_("Appraisal sheet")[:31])
+    title = workbook.add_format({"bold": True, "font_size": 14})
+    head = workbook.add_format(
+        {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True, "valign": "top"}
+    )
+    cell = workbook.add_format({"border": 1, "valign": "top"})
+    number = workbook.add_format({"border": 1, "num_format": "0.00", "valign": "top"})
+    wrap = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(2)
+    sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    sheet.set_footer("&C&P / &N")
+    label = cycle.label + (f" · {department.label}" if department else "")
+    sheet.write(0, 0, f"{_('Appraisal sheet')} · {label}", title)
+    headers = [_("Employee number"), _("Employee name"), _("Department"), _("Position")]
+    headers += [ind.label for ind in indicators]
+    headers += [
+        _("Weighted total"),
+        _("Grade"),
+        _("Bonus coefficient"),
+        _("Supervisor's comments"),
+        _("Peer comments"),
+        _("Calibration"),
+        _("Appeal"),
+    ]
+    for col, text in enumerate(headers):
+        sheet.write(2, col, text, head)
+    sheet.set_column(0, 0, 10)
+    sheet.set_column(1, 3, 12)
+    sheet.set_column(4, after - 1, 9)
+    sheet.set_column(after, after + 2, 9)
+    sheet.set_column(after + 3, after + 6, 28)
+    sheet.freeze_panes(3, 2)
+    row = 3
+    for form, scores, comments in _sheet_forms(cycle, user, department):
+        sheet.write(row, 0, form.employee.employee_no, cell)
+        sheet.write(row, 1, form.employee.name, cell)
+        sheet.write(row, 2, form.department.label, cell)
+        sheet.write(row, 3, form.position.label, cell)
+        for col in range(4, after):
+            sheet.write_blank(row, col, None, number)
+        for indicator_id, score in scores:
+            sheet.write_number(row, column_of[indicator_id], float(score), number)
+        if form.total_score is not None:
+            sheet.write_number(row, after, float(form.total_score), number)
+        else:
+            sheet.write_blank(row, after, None, number)
+        sheet.write(row, after + 1, form.grade, cell)
+        if form.bonus_coefficient is not None:
+            sheet.write_number(row, after + 2, float(form.bonus_coefficient), number)
+        else:
+            sheet.write_blank(row, after + 2, None, number)
+        sheet.write(row, after + 3, form.supervisor_comment, wrap)
+        sheet.write(row, after + 4, "\n".join(comments), wrap)
+        sheet.write(row, after + 5, form.calibration_reason, wrap)
+        appeal = getattr(form, "appeal", None)
+        sheet.write(row, after + 6, appeal.get_state_display() if appeal else "", wrap)
+        row += 1
+        if progress and (row - 3) % every == 0:
+            progress(row - 3)
+    workbook.close()
+    return row - 3
+
+
+def run_export(job_id: int) -> int:
+    """Celery: build the file for an ExportJob, updating its progress. Idempotent: a
+    finished job is left alone."""
+    job = ExportJob.objects.select_related("cycle", "department", "requested_by").get(pk=job_id)
+    if job.state == ExportJob.State.DONE:
+        return job.total
+    user = job.requested_by
+    total = selectors.sheet_rows(job.cycle, user, department=job.department).count()
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.RUNNING, total=total)
+
+    def progress(done):
+        ExportJob.objects.filter(pk=job.pk).update(done=done)
+
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        with translation.override(user.preferred_language or "zh-hans"):
+            count = write_sheet(
+                path,
+                cycle=job.cycle,
+                user=user,
+                department=job.department,
+                progress=progress,
+                total=total,
+            )
+        with open(path, "rb") as stream:
+            name = f"appraisal-sheet-{job.cycle.period_start:%Y%m}-{job.pk}.xlsx"
+            job.file.save(name, File(stream), save=False)
+        job.state = ExportJob.State.DONE
+        job.done = job.total = count
+        job.finished_at = timezone.now()
+        job.save(update_fields=["file", "state", "done", "total", "finished_at"])
+    except Exception as error:
+        ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, error=str(error))
+        raise
+    finally:
+        os.unlink(path)
+    return count

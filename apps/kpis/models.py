@@ -1,0 +1,660 @@
+"""KPIs and appraisals (SPEC §5).
+
+Configuration: the indicator library (`Indicator`), appraisal templates per position and
+department (`AppraisalTemplate` → `TemplateSection` → `TemplateItem`, weights total 100),
+and each department's policy (`AppraisalPolicy`: which cycles apply, stage lengths, the
+appeal window, the annual rule, a guide distribution) with its `GradeBand`s (grade →
+minimum score → bonus coefficient).
+
+Running: an `AppraisalCycle` (monthly, quarterly or annual period) holds one
+`AppraisalForm` per employee, snapshotting the template as `FormItem`s. Ratings come
+from the employee (self), colleagues (`PeerReview`) and the supervisor (`Rating`).
+HR aggregation writes `total_score`, `grade` and `bonus_coefficient`; calibration,
+release, the feedback interview and `Appeal` follow; annual cycles build `AnnualResult`
+rows whose flags the training app acts on (see apps.kpis.selectors.flags_for).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from apps.org.models import BilingualNameMixin, Department, Employee, Position
+
+SCORE = {"max_digits": 6, "decimal_places": 2}
+VALUE = {"max_digits": 16, "decimal_places": 4}
+PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+class Grade(models.TextChoices):
+    S = "S", _("S (outstanding)")
+    A = "A", _("A (excellent)")
+    B = "B", _("B (meets the standard)")
+    C = "C", _("C (needs improvement)")
+    D = "D", _("D (below standard)")
+
+
+class CycleKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly appraisal")
+    QUARTERLY = "quarterly", _("Quarterly appraisal")
+    ANNUAL = "annual", _("Annual appraisal")
+
+
+class RaterRole(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    PEER = "peer", _("Peer review")
+    SUPERVISOR = "supervisor", _("Supervisor review")
+
+
+# --- The indicator library ------------------------------------------------------------
+
+
+class Indicator(BilingualNameMixin):
+    """A KPI (考核指标). Quantitative ones turn an actual (and a target) into a 0–100
+    score by their rule (apps.kpis.scoring); qualitative ones are rated on a scale of
+    levels, each with a descriptor."""
+
+    class Kind(models.TextChoices):
+        QUANTITATIVE = "quantitative", _("Quantitative")
+        QUALITATIVE = "qualitative", _("Qualitative")
+
+    class Formula(models.TextChoices):
+        RATIO = "ratio", _("Completion rate (actual ÷ target)")
+        VALUE = "value", _("The actual itself (a rate or a count)")
+
+    class Rule(models.TextChoices):
+        LINEAR = "linear", _("Linear from a floor to a cap")
+        BANDS = "bands", _("Bands")
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Typed in")
+        CSV = "csv", _("CSV import")
+        AUTO = "auto", _("Computed automatically")
+
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("kind"), max_length=14, choices=Kind.choices)
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    formula = models.CharField(
+        _("formula"), max_length=8, choices=Formula.choices, default=Formula.RATIO
+    )
+    rule = models.CharField(_("scoring rule"), max_length=8, choices=Rule.choices, blank=True)
+    floor = models.DecimalField(
+        _("floor"),
+        null=True,
+        blank=True,
+        help_text=_("At or below this value the score is 0."),
+        **VALUE,
+    )
+    cap = models.DecimalField(
+        _("cap"),
+        null=True,
+        blank=True,
+        help_text=_("At or above this value the score is 100."),
+        **VALUE,
+    )
+    bands = models.JSONField(
+        _("bands"),
+        default=list,
+        blank=True,
+        help_text=_("[[threshold, score], …]: a value at or above a threshold earns its score."),
+    )
+    scale_max = models.PositiveSmallIntegerField(
+        _("highest level"), default=5, validators=[MinValueValidator(2), MaxValueValidator(10)]
+    )
+    levels = models.JSONField(
+        _("levels"),
+        default=list,
+        blank=True,
+        help_text=_('[{"value": 5, "descriptor": "…", "descriptor_en": "…"}, …]'),
+    )
+    source = models.CharField(
+        _("actual comes from"), max_length=8, choices=Source.choices, default=Source.MANUAL
+    )
+    auto_source = models.CharField(
+        _("automatic source"),
+        max_length=50,
+        blank=True,
+        help_text=_("A source of apps.kpis.sources, when computed automatically."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source="auto") | ~Q(auto_source=""), name="kpis_auto_has_source"
+            ),
+        ]
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.kind == self.Kind.QUANTITATIVE
+
+    def level_list(self) -> list[dict]:
+        return sorted(self.levels or [], key=lambda level: -int(level.get("value", 0)))
+
+
+# --- Templates and policies ----------------------------------------------------------
+
+
+class AppraisalTemplate(BilingualNameMixin):
+    """The indicators a position is appraised on in a department (its groups inherit
+    it). `department` empty: the company-wide template of the position."""
+
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appraisal_templates",
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="+"
+    )
+    rulebook = models.CharField(_("rulebook"), max_length=10, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appraisal template")
+        verbose_name_plural = _("appraisal templates")
+        ordering = ["department__path", "position__sort_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "position"],
+                condition=Q(is_active=True),
+                name="kpis_one_active_template",
+            )
+        ]
+
+
+class TemplateSection(BilingualNameMixin):
+    """A section (工作业绩, 工作能力 …) with its weight and its rater mix: how much the
+    supervisor, peers and the employee count for its qualitative indicators."""
+
+    template = models.ForeignKey(
+        AppraisalTemplate, on_delete=models.CASCADE, related_name="sections"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    weight = models.DecimalField(_("weight"), validators=PERCENT, **SCORE)
+    supervisor_share = models.DecimalField(
+        _("supervisor share"), default=Decimal("70"), validators=PERCENT, **SCORE
+    )
+    peer_share = models.DecimalField(
+        _("peer share"), default=Decimal("20"), validators=PERCENT, **SCORE
+    )
+    self_share = models.DecimalField(
+        _("self share"), default=Decimal("10"), validators=PERCENT, **SCORE
+    )
+
+    class Meta:
+        verbose_name = _("template section")
+        verbose_name_plural = _("template sections")
+        ordering = ["template", "order", "id"]
+
+
+class TemplateItem(models.Model):
+    section = models.ForeignKey(TemplateSection, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    weight = models.DecimalField(_("weight"), validators=PERCENT, **SCORE)
+    target = models.DecimalField(_("target"), null=True, blank=True, **VALUE)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("template indicator")
+        verbose_name_plural = _("template indicators")
+        ordering = ["section", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "indicator"], name="kpis_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} × {self.weight}"
+
+
+class AnnualRule(models.TextChoices):
+    MONTHLY_MEAN = "monthly_mean", _("Mean of the year's monthly results")
+    QUARTERLY_MEAN = "quarterly_mean", _("Mean of the year's quarterly results")
+    ALL_MEAN = "all_mean", _("Mean of all the year's results")
+
+
+class AppraisalPolicy(models.Model):
+    """A department's appraisal rules (its groups follow it unless they have their own)."""
+
+    department = models.OneToOneField(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="appraisal_policy",
+    )
+    monthly = models.BooleanField(_("monthly appraisal"), default=True)
+    quarterly = models.BooleanField(_("quarterly appraisal"), default=False)
+    annual = models.BooleanField(_("annual appraisal"), default=True)
+    annual_rule = models.CharField(
+        _("annual result"), max_length=16, choices=AnnualRule.choices, default=AnnualRule.ALL_MEAN
+    )
+    appeal_working_days = models.PositiveSmallIntegerField(
+        _("appeal window (working days)"), default=5, validators=[MinValueValidator(1)]
+    )
+    anonymous_peers = models.BooleanField(
+        _("peer reviews anonymous to the appraisee"), default=True
+    )
+    guide_distribution = models.JSONField(
+        _("guide distribution (%)"), default=dict, blank=True, help_text='{"S": 10, "A": 20, …}'
+    )
+    excellent_grades = models.CharField(
+        _("excellent grades"), max_length=10, default="SA", help_text=_("e.g. SA")
+    )
+    excellence_streak = models.PositiveSmallIntegerField(
+        _("results in a row for repeated excellence"), default=3
+    )
+    below_standard_grades = models.CharField(
+        _("below-standard grades"), max_length=10, default="D", help_text=_("e.g. D")
+    )
+
+    class Meta:
+        verbose_name = _("appraisal policy")
+        verbose_name_plural = _("appraisal policies")
+
+    def __str__(self):
+        return str(self.department)
+
+    def applies(self, kind: str) -> bool:
+        return bool(getattr(self, kind, False))
+
+
+class GradeBand(models.Model):
+    """Score at or above `min_score` earns `grade`, paid with `bonus_coefficient`."""
+
+    policy = models.ForeignKey(AppraisalPolicy, on_delete=models.CASCADE, related_name="bands")
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    min_score = models.DecimalField(_("minimum score"), validators=PERCENT, **SCORE)
+    bonus_coefficient = models.DecimalField(
+        _("bonus coefficient"), max_digits=4, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+
+    class Meta:
+        verbose_name = _("grade band")
+        verbose_name_plural = _("grade bands")
+        ordering = ["policy", "-min_score"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "grade"], name="kpis_band_grade_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.grade} ≥ {self.min_score}"
+
+
+# --- Cycles and forms ----------------------------------------------------------------
+
+
+class AppraisalCycle(models.Model):
+    class State(models.TextChoices):
+        OPENING = "opening", pgettext_lazy("appraisal cycle state", "Opening")
+        OPEN = "open", pgettext_lazy("appraisal cycle state", "Open")
+        CLOSED = "closed", pgettext_lazy("appraisal cycle state", "Closed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CycleKind.choices)
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPENING)
+    self_due = models.DateField(_("self-assessment due"), null=True, blank=True)
+    peer_due = models.DateField(_("peer reviews due"), null=True, blank=True)
+    supervisor_due = models.DateField(_("supervisor review due"), null=True, blank=True)
+    calibration_due = models.DateField(_("manager review due"), null=True, blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    forms_count = models.PositiveIntegerField(_("forms"), default=0)
+    reminded_on = models.JSONField(default=dict, blank=True)  # stage → last reminder date
+
+    class Meta:
+        verbose_name = _("appraisal cycle")
+        verbose_name_plural = _("appraisal cycles")
+        ordering = ["-period_start", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period_start"], name="kpis_cycle_once"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="kpis_cycle_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "kind"])]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.kind == CycleKind.MONTHLY:
+            return f"{self.period_start:%Y-%m} {self.get_kind_display()}"
+        if self.kind == CycleKind.QUARTERLY:
+            quarter = (self.period_start.month - 1) // 3 + 1
+            return f"{self.period_start.year} Q{quarter} {self.get_kind_display()}"
+        return f"{self.period_start.year} {self.get_kind_display()}"
+
+
+class FormState(models.TextChoices):
+    SELF = "self", _("Self-assessment")
+    PEER = "peer", _("Peer review")
+    SUPERVISOR = "supervisor", _("Supervisor review")
+    AGGREGATION = "aggregation", _("HR aggregation")
+    CALIBRATION = "calibration", _("Manager review")
+    APPROVED = "approved", _("Ready to release")
+    RELEASED = "released", _("Released")
+    APPEALED = "appealed", pgettext_lazy("appraisal form state", "Under appeal")
+    LOCKED = "locked", _("Locked")
+
+
+RELEASED_STATES = (FormState.RELEASED, FormState.APPEALED, FormState.LOCKED)
+
+
+class AppraisalForm(models.Model):
+    """One employee's appraisal in one cycle (考核表)."""
+
+    State = FormState
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.PROTECT, related_name="forms")
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("employee"), on_delete=models.PROTECT, related_name="appraisals"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.ForeignKey(
+        Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="+"
+    )
+    template = models.ForeignKey(AppraisalTemplate, on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(
+        Employee,
+        verbose_name=_("supervisor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appraisals_to_score",
+    )
+    state = models.CharField(_("state"), max_length=12, choices=FormState.choices, default="self")
+
+    work_tasks = models.TextField(_("tasks"), blank=True)
+    work_results = models.TextField(_("results"), blank=True)
+    work_problems = models.TextField(_("problems and solutions"), blank=True)
+    self_comment = models.TextField(_("self-assessment comment"), blank=True)
+    self_submitted_at = models.DateTimeField(null=True, blank=True)
+    supervisor_comment = models.TextField(_("supervisor's comments"), blank=True)
+    supervisor_submitted_at = models.DateTimeField(null=True, blank=True)
+
+    computed_score = models.DecimalField(_("computed score"), null=True, blank=True, **SCORE)
+    total_score = models.DecimalField(_("weighted total"), null=True, blank=True, **SCORE)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    bonus_coefficient = models.DecimalField(
+        _("bonus coefficient"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    calibration_reason = models.TextField(_("reason for the adjustment"), blank=True)
+    calibrated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released"), null=True, blank=True)
+    appeal_deadline = models.DateField(_("appeal by"), null=True, blank=True)
+    interview_at = models.DateTimeField(_("feedback interview"), null=True, blank=True)
+    interview_notes = models.TextField(_("interview notes"), blank=True)
+    improvement_plan = models.TextField(_("improvement plan"), blank=True)
+    locked_at = models.DateTimeField(_("locked"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("appraisal form")
+        verbose_name_plural = _("appraisal forms")
+        ordering = ["cycle", "department__path", "employee__employee_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "employee"], name="kpis_one_form_per_cycle"),
+        ]
+        indexes = [
+            models.Index(fields=["cycle", "state"]),
+            models.Index(fields=["cycle", "department"]),
+            models.Index(fields=["supervisor", "state"]),
+            models.Index(fields=["employee", "cycle"]),
+            models.Index(fields=["state", "appeal_deadline"]),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle.label} · {self.employee.name}"
+
+    @property
+    def is_released(self) -> bool:
+        return self.state in RELEASED_STATES
+
+
+class FormItem(models.Model):
+    """An indicator of a form: a snapshot of the template item, its actual and scores."""
+
+    class ActualSource(models.TextChoices):
+        MANUAL = "manual", _("Typed in")
+        CSV = "csv", _("CSV import")
+        AUTO = "auto", _("Computed automatically")
+
+    form = models.ForeignKey(AppraisalForm, on_delete=models.CASCADE, related_name="items")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    section = models.ForeignKey(TemplateSection, on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(default=0)
+    weight = models.DecimalField(_("weight"), **SCORE)
+    target = models.DecimalField(_("target"), null=True, blank=True, **VALUE)
+    actual = models.DecimalField(_("actual"), null=True, blank=True, **VALUE)
+    actual_source = models.CharField(max_length=8, choices=ActualSource.choices, blank=True)
+    formula_score = models.DecimalField(_("formula score"), null=True, blank=True, **SCORE)
+    score = models.DecimalField(_("indicator score"), null=True, blank=True, **SCORE)
+
+    class Meta:
+        verbose_name = _("form indicator")
+        verbose_name_plural = _("form indicators")
+        ordering = ["form", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "indicator"], name="kpis_form_item_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.form_id}/{self.indicator_id}"
+
+
+class PeerReview(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("peer review state", "Waiting")
+        SUBMITTED = "submitted", pgettext_lazy("peer review state", "Submitted")
+        EXPIRED = "expired", _("Not submitted in time")
+
+    form = models.ForeignKey(AppraisalForm, on_delete=models.CASCADE, related_name="peer_reviews")
+    reviewer = models.ForeignKey(
+        Employee, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="peer_reviews"
+    )
+    is_anonymous = models.BooleanField(_("anonymous to the appraisee"), default=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    comment = models.TextField(_("comment"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peer review")
+        verbose_name_plural = _("peer reviews")
+        ordering = ["form", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "reviewer"], name="kpis_peer_once"),
+        ]
+        indexes = [models.Index(fields=["reviewer", "state"])]
+
+    def __str__(self):
+        return f"{self.form} ← {self.pk}"
+
+
+class Rating(models.Model):
+    """One rater's score (0–100) of one indicator. Self and supervisor once per item;
+    peers once per item per peer review."""
+
+    item = models.ForeignKey(FormItem, on_delete=models.CASCADE, related_name="ratings")
+    role = models.CharField(max_length=10, choices=RaterRole.choices)
+    peer_review = models.ForeignKey(
+        PeerReview, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings"
+    )
+    score = models.DecimalField(_("score"), validators=PERCENT, **SCORE)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "role"], condition=~Q(role="peer"), name="kpis_rating_once"
+            ),
+            models.UniqueConstraint(
+                fields=["item", "peer_review"],
+                condition=Q(role="peer"),
+                name="kpis_peer_rating_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(role="peer", peer_review__isnull=False)
+                | (~Q(role="peer") & Q(peer_review__isnull=True)),
+                name="kpis_rating_peer_review",
+            ),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=100), name="kpis_rating_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} {self.role}: {self.score}"
+
+
+class Appeal(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", _("Under investigation")
+        UPHELD = "upheld", _("Upheld (result stands)")
+        ADJUSTED = "adjusted", _("Result adjusted")
+
+    form = models.OneToOneField(AppraisalForm, on_delete=models.CASCADE, related_name="appeal")
+    appellant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    skip_level = models.BooleanField(_("skip-level appeal"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="open")
+    investigation = models.TextField(_("investigation notes"), blank=True)
+    ruling_reason = models.TextField(_("reason for the ruling"), blank=True)
+    score_before = models.DecimalField(null=True, blank=True, **SCORE)
+    score_after = models.DecimalField(null=True, blank=True, **SCORE)
+    ruled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ruled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "skip_level"])]
+
+    def __str__(self):
+        return f"{self.form}: {self.get_state_display()}"
+
+
+class AnnualResult(models.Model):
+    """An employee's result for a year, built in January from the year's monthly and
+    quarterly results by the department's annual rule. The flags are the product's
+    answer to seed 000 §9(五): read them with apps.kpis.selectors.flags_for."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.PROTECT,
+        related_name="annual_results",
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    cycle = models.ForeignKey(
+        AppraisalCycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="results"
+    )
+    results_count = models.PositiveSmallIntegerField(_("results counted"), default=0)
+    score = models.DecimalField(_("annual score"), null=True, blank=True, **SCORE)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    excellent_count = models.PositiveSmallIntegerField(_("excellent results"), default=0)
+    promotion_eligible = models.BooleanField(_("eligible for promotion"), default=False)
+    raise_eligible = models.BooleanField(_("eligible for a raise"), default=False)
+    reward_eligible = models.BooleanField(_("eligible for a reward"), default=False)
+    repeated_excellence = models.BooleanField(
+        _("repeated excellence (extra reward)"), default=False
+    )
+    below_standard = models.BooleanField(
+        _("below standard (training, transfer or dismissal review)"), default=False
+    )
+    built_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("annual result")
+        verbose_name_plural = _("annual results")
+        ordering = ["-year", "employee__employee_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "employee"], name="kpis_annual_once"),
+        ]
+        indexes = [
+            models.Index(fields=["year", "below_standard"]),
+            models.Index(fields=["year", "repeated_excellence"]),
+            models.Index(fields=["year", "department"]),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.employee.name}: {self.grade}"
+
+
+class ExportJob(models.Model):
+    """An appraisal-sheet export running on a worker; the page polls it for progress."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("export state", "Waiting")
+        RUNNING = "running", pgettext_lazy("export state", "Running")
+        DONE = "done", pgettext_lazy("export state", "Ready")
+        FAILED = "failed", pgettext_lazy("export state", "Failed")
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE, related_name="exports")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="kpis/exports/%Y/%m/", blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appraisal sheet export")
+        verbose_name_plural = _("appraisal sheet exports")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["requested_by", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.cycle_id} · {self.get_state_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,0 +1,90 @@
+"""Resolving configuration for a department: its appraisal policy (a group follows its
+department's unless it has its own), its grade bands, and the template of a position."""
+
+import datetime as dt
+from decimal import Decimal
+
+from apps.org.models import Department
+
+from .models import AppraisalPolicy, AppraisalTemplate, CycleKind, GradeBand
+
+# Used where a department has no policy of its own (and no ancestor has one).
+DEFAULT_BANDS = [
+    ("S", Decimal("90"), Decimal("1.50")),
+    ("A", Decimal("80"), Decimal("1.20")),
+    ("B", Decimal("70"), Decimal("1.00")),
+    ("C", Decimal("60"), Decimal("0.80")),
+    ("D", Decimal("0"), Decimal("0.50")),
+]
+
+
+class Resolver:
+    """Loads policies, bands, departments and templates once (four queries) and answers
+    per department from memory: what batch jobs need to stay set-based."""
+
+    def __init__(self):
+        self.departments = {d.pk: d for d in Department.objects.only("pk", "parent_id", "path")}
+        self.policies = {p.department_id: p for p in AppraisalPolicy.objects.all()}
+        self.bands: dict[int, list] = {}
+        for band in GradeBand.objects.all():
+            self.bands.setdefault(band.policy_id, []).append(
+                (band.grade, band.min_score, band.bonus_coefficient)
+            )
+        self.templates = {
+            (t.department_id, t.position_id): t.pk
+            for t in AppraisalTemplate.objects.filter(is_active=True).only(
+                "pk", "department_id", "position_id"
+            )
+        }
+
+    def _chain(self, department_id):
+        seen = 0
+        while department_id is not None and seen < 20:
+            yield department_id
+            department = self.departments.get(department_id)
+            department_id = department.parent_id if department else None
+            seen += 1
+
+    def policy(self, department_id) -> AppraisalPolicy:
+        for pk in self._chain(department_id):
+            if pk in self.policies:
+                return self.policies[pk]
+        return AppraisalPolicy()  # defaults, unsaved
+
+    def bands_for(self, department_id) -> list:
+        policy = self.policy(department_id)
+        return self.bands.get(policy.pk) or DEFAULT_BANDS
+
+    def template_for(self, department_id, position_id):
+        for pk in self._chain(department_id):
+            if (pk, position_id) in self.templates:
+                return self.templates[(pk, position_id)]
+        return self.templates.get((None, position_id))
+
+
+def policy_for(department) -> AppraisalPolicy:
+    return Resolver().policy(department.pk)
+
+
+def bands_for(department) -> list:
+    return Resolver().bands_for(department.pk)
+
+
+def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of `kind` that contains `day`."""
+    if kind == CycleKind.MONTHLY:
+        start = day.replace(day=1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    elif kind == CycleKind.QUARTERLY:
+        month = (day.month - 1) // 3 * 3 + 1
+        start = dt.date(day.year, month, 1)
+        end = (start + dt.timedelta(days=95)).replace(day=1) - dt.timedelta(days=1)
+    else:
+        start, end = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    return start, end
+
+
+def previous_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last complete period of `kind` before `today` (what is appraised now)."""
+    current_start, _end = period_of(kind, today)
+    return period_of(kind, current_start - dt.timedelta(days=1))

@@ -1,0 +1,463 @@
+"""Shipped presets from the rulebooks: the indicator library, each department's policy
+(cycles, bands) and templates (000 §9, 001 §4, 002 KPI table, 003 §5, 004 §6).
+Installing is idempotent: it creates what is missing and never overwrites edits."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from apps.org.models import Department, Position
+
+from .models import AppraisalPolicy, AppraisalTemplate, GradeBand, Indicator
+from .policies import DEFAULT_BANDS
+
+Q_, L_ = "quantitative", "qualitative"
+
+LEVELS = [
+    {
+        "value": 5,
+        "descriptor": "远超期望，堪为表率",
+        "descriptor_en": "Far beyond expectations; a model for others",
+    },
+    {"value": 4, "descriptor": "超出期望", "descriptor_en": "Above expectations"},
+    {"value": 3, "descriptor": "达到期望", "descriptor_en": "Meets expectations"},
+    {
+        "value": 2,
+        "descriptor": "部分达到，需要改进",
+        "descriptor_en": "Partly meets; needs improvement",
+    },
+    {"value": 1, "descriptor": "未达到期望", "descriptor_en": "Below expectations"},
+]
+
+# code, Chinese, English, kind, extra
+INDICATORS = [
+    # 003 WeChat
+    (
+        "wx_ops_metrics",
+        "公众号运营指标",
+        "Official-account metrics",
+        Q_,
+        {
+            "unit": "阅读",
+            "source": "auto",
+            "auto_source": "content.reads",
+            "floor": "0.5",
+            "cap": "1",
+            "description": "粉丝增长数、阅读量、转发量、点赞数、评论数的完成情况",
+        },
+    ),
+    (
+        "wx_campaign_effect",
+        "活动策划与执行效果",
+        "Campaign planning and effect",
+        Q_,
+        {
+            "unit": "%",
+            "formula": "value",
+            "source": "auto",
+            "auto_source": "campaigns.targets_met_pct",
+            "floor": "40",
+            "cap": "100",
+            "description": "活动参与人数、活动转化率、活动满意度（目标达成率）",
+        },
+    ),
+    ("collaboration", "业务协作贡献", "Collaboration with other departments", L_, {}),
+    ("skills", "专业技能水平", "Professional skills", L_, {}),
+    ("learning", "学习能力与创新能力", "Learning and innovation", L_, {}),
+    ("responsibility", "责任心", "Responsibility", L_, {}),
+    ("teamwork", "团队合作精神", "Teamwork", L_, {}),
+    ("initiative", "工作积极性", "Initiative", L_, {}),
+    ("rules", "遵守公司规章制度", "Following company rules", L_, {}),
+    ("confidentiality", "保密意识", "Confidentiality", L_, {}),
+    ("ethics", "职业道德", "Professional ethics", L_, {}),
+    # 000 mini-program
+    (
+        "mp_user_growth",
+        "用户量、活跃度、留存率增长",
+        "User, activity and retention growth",
+        Q_,
+        {"unit": "%", "source": "csv", "floor": "0.6", "cap": "1.2"},
+    ),
+    (
+        "mp_plan_done",
+        "部门工作计划完成情况",
+        "Department plan completion",
+        Q_,
+        {"unit": "%", "source": "manual", "floor": "0.5", "cap": "1"},
+    ),
+    ("mp_team_management", "团队管理效果", "Team management", L_, {}),
+    (
+        "mp_content_updates",
+        "内容更新的质量和数量",
+        "Content updates (quality and quantity)",
+        Q_,
+        {
+            "unit": "篇",
+            "source": "auto",
+            "auto_source": "content.items_published",
+            "floor": "0",
+            "cap": "1",
+        },
+    ),
+    (
+        "mp_user_interaction",
+        "用户互动管理效果",
+        "User interaction (reply rate, satisfaction)",
+        Q_,
+        {
+            "unit": "%",
+            "formula": "value",
+            "source": "auto",
+            "auto_source": "complaints.accepted_in_sla_pct",
+            "rule": "bands",
+            "bands": [[95, 100], [90, 90], [80, 75], [60, 60]],
+        },
+    ),
+    (
+        "mp_campaign_execution",
+        "推广活动执行效果",
+        "Promotion execution (participants, conversion)",
+        Q_,
+        {
+            "unit": "人",
+            "source": "auto",
+            "auto_source": "campaigns.participants",
+            "floor": "0.3",
+            "cap": "1",
+        },
+    ),
+    ("data_support", "数据分析与决策支持能力", "Data analysis for decisions", L_, {}),
+    (
+        "tech_stability",
+        "技术稳定性和性能优化",
+        "Technical stability and performance",
+        Q_,
+        {
+            "unit": "%",
+            "formula": "value",
+            "source": "manual",
+            "rule": "bands",
+            "bands": [[99.9, 100], [99.5, 85], [99, 70], [95, 50]],
+        },
+    ),
+    (
+        "tech_fix_rate",
+        "技术问题解决及时率和准确率",
+        "Technical issues solved in time and right",
+        Q_,
+        {
+            "unit": "%",
+            "formula": "value",
+            "source": "auto",
+            "auto_source": "complaints.department_sla_pct",
+            "floor": "50",
+            "cap": "95",
+        },
+    ),
+    ("tech_development", "技术开发和升级能力", "Development and upgrades", L_, {}),
+    # 001 general ops
+    (
+        "go_target_completion",
+        "推广目标完成情况",
+        "Promotion targets met",
+        Q_,
+        {
+            "unit": "%",
+            "formula": "value",
+            "source": "auto",
+            "auto_source": "campaigns.targets_met_pct",
+            "floor": "50",
+            "cap": "100",
+            "description": "销售额、新客户数量、品牌知名度提升等",
+        },
+    ),
+    ("knowledge", "专业知识与技能", "Professional knowledge and skills", L_, {}),
+    ("problem_solving", "问题解决能力", "Problem solving", L_, {}),
+    ("communication", "沟通协作能力", "Communication and collaboration", L_, {}),
+    # 002 app ops
+    (
+        "download_completion",
+        "阶段下载量完成度",
+        "Stage download completion",
+        Q_,
+        {
+            "unit": "次",
+            "source": "csv",
+            "floor": "0.6",
+            "cap": "1",
+            "description": "阶段下载量完成度 = 实际下载量 / 计划下载量",
+        },
+    ),
+    # 004 community
+    (
+        "cm_member_growth",
+        "社群成员增长数量",
+        "Community member growth",
+        Q_,
+        {"unit": "人", "source": "csv", "floor": "0.5", "cap": "1"},
+    ),
+    (
+        "cm_activity",
+        "活跃度提升幅度",
+        "Activity increase",
+        Q_,
+        {"unit": "%", "source": "csv", "floor": "0.5", "cap": "1"},
+    ),
+    (
+        "cm_retention",
+        "用户留存率",
+        "Member retention",
+        Q_,
+        {"unit": "%", "formula": "value", "source": "csv", "floor": "40", "cap": "80"},
+    ),
+    (
+        "cm_participation",
+        "活动参与度",
+        "Campaign participation",
+        Q_,
+        {
+            "unit": "人",
+            "source": "auto",
+            "auto_source": "campaigns.participants",
+            "floor": "0.3",
+            "cap": "1",
+        },
+    ),
+    ("cm_content_quality", "内容创作质量", "Content quality", L_, {}),
+    (
+        "cm_satisfaction",
+        "用户服务满意度",
+        "Member service satisfaction",
+        Q_,
+        {
+            "unit": "分",
+            "formula": "value",
+            "source": "auto",
+            "auto_source": "complaints.satisfaction",
+            "floor": "3",
+            "cap": "5",
+        },
+    ),
+    ("cm_rules", "社群规则执行情况", "Community rules enforcement", L_, {}),
+    ("innovation", "创新能力", "Innovation", L_, {}),
+]
+
+
+def _section(name, name_en, weight, items, mix=(70, 20, 10)):
+    return {
+        "name": name,
+        "name_en": name_en,
+        "weight": Decimal(weight),
+        "supervisor_share": mix[0],
+        "peer_share": mix[1],
+        "self_share": mix[2],
+        "items": [{"indicator": code, "weight": Decimal(w), "target": t} for code, w, t in items],
+    }
+
+
+PERFORMANCE, ABILITY, ATTITUDE = (
+    ("工作业绩", "Performance"),
+    ("工作能力", "Ability"),
+    ("工作态度", "Attitude"),
+)
+PROFESSIONALISM = ("职业素养", "Professionalism")
+
+# 003 §5(二), verbatim weights.
+WECHAT = [
+    _section(
+        *PERFORMANCE,
+        60,
+        [
+            ("wx_ops_metrics", 30, Decimal("50000")),
+            ("wx_campaign_effect", 20, None),
+            ("collaboration", 10, None),
+        ],
+    ),
+    _section(*ABILITY, 20, [("skills", 10, None), ("learning", 10, None)]),
+    _section(
+        *ATTITUDE, 15, [("responsibility", 5, None), ("teamwork", 5, None), ("initiative", 5, None)]
+    ),
+    _section(
+        *PROFESSIONALISM, 5, [("rules", 2, None), ("confidentiality", 2, None), ("ethics", 1, None)]
+    ),
+]
+MP_MANAGER = [
+    _section(
+        *PERFORMANCE, 60, [("mp_user_growth", 40, Decimal("1")), ("mp_plan_done", 20, Decimal("1"))]
+    ),
+    _section(*ABILITY, 40, [("mp_team_management", 20, None), ("collaboration", 20, None)]),
+]
+MP_SPECIALIST = [
+    _section(
+        *PERFORMANCE,
+        80,
+        [
+            ("mp_content_updates", 30, Decimal("20")),
+            ("mp_user_interaction", 25, None),
+            ("mp_campaign_execution", 25, Decimal("500")),
+        ],
+    ),
+    _section(*ABILITY, 20, [("data_support", 20, None)]),
+]
+MP_TECH = [
+    _section(*PERFORMANCE, 70, [("tech_stability", 40, None), ("tech_fix_rate", 30, None)]),
+    _section(*ABILITY, 30, [("tech_development", 30, None)]),
+]
+GENERAL = [
+    _section(*PERFORMANCE, 60, [("go_target_completion", 60, None)]),
+    _section(
+        *ABILITY,
+        25,
+        [("knowledge", 10, None), ("problem_solving", 8, None), ("communication", 7, None)],
+    ),
+    _section(
+        *ATTITUDE, 15, [("responsibility", 5, None), ("initiative", 5, None), ("teamwork", 5, None)]
+    ),
+]
+APP = [
+    _section(*PERFORMANCE, 70, [("download_completion", 70, Decimal("100000"))]),
+    _section(
+        *ATTITUDE,
+        30,
+        [("responsibility", 10, None), ("teamwork", 10, None), ("initiative", 10, None)],
+    ),
+]
+COMMUNITY = [
+    _section(
+        *PERFORMANCE,
+        60,
+        [
+            ("cm_member_growth", 20, Decimal("500")),
+            ("cm_activity", 15, Decimal("10")),
+            ("cm_retention", 10, None),
+            ("cm_participation", 15, Decimal("300")),
+        ],
+    ),
+    _section(
+        "工作质量",
+        "Quality",
+        25,
+        [("cm_content_quality", 10, None), ("cm_satisfaction", 10, None), ("cm_rules", 5, None)],
+    ),
+    _section(
+        *ABILITY, 15, [("teamwork", 5, None), ("communication", 5, None), ("innovation", 5, None)]
+    ),
+]
+
+# department code, rulebook, policy, {position code: sections}
+DEPARTMENTS = [
+    (
+        "wechat",
+        "003",
+        {"monthly": True, "quarterly": False},
+        dict.fromkeys(
+            ("ops_manager", "ops_specialist", "designer", "copywriter", "customer_service"), WECHAT
+        ),
+    ),
+    (
+        "miniprogram-ops",
+        "000",
+        {"monthly": True, "quarterly": False},
+        {"ops_manager": MP_MANAGER, "ops_specialist": MP_SPECIALIST, "tech_support": MP_TECH},
+    ),
+    (
+        "general-ops",
+        "001",
+        {"monthly": False, "quarterly": True, "annual_rule": "quarterly_mean"},
+        dict.fromkeys(("ops_manager", "ops_specialist", "data_analyst"), GENERAL),
+    ),
+    (
+        "app-ops",
+        "002",
+        {"monthly": True, "quarterly": False},
+        dict.fromkeys(
+            (
+                "ops_manager",
+                "new_media_manager",
+                "channel_manager",
+                "content_planning_manager",
+                "user_ops_manager",
+                "campaign_ops_manager",
+            ),
+            APP,
+        ),
+    ),
+    (
+        "community-ops",
+        "004",
+        {"monthly": True, "quarterly": False},
+        dict.fromkeys(
+            ("community_manager", "community_specialist", "community_service"), COMMUNITY
+        ),
+    ),
+]
+
+GUIDE = {"S": 10, "A": 20, "B": 50, "C": 15, "D": 5}
+
+
+def install_indicators() -> dict[str, Indicator]:
+    result = {}
+    for code, name, name_en, kind, extra in INDICATORS:
+        defaults = {"name": name, "name_en": name_en, "kind": kind, **extra}
+        if kind == L_:
+            defaults.setdefault("levels", LEVELS)
+            defaults.setdefault("scale_max", 5)
+        else:
+            defaults.setdefault("rule", "linear")
+        result[code], _c = Indicator.objects.get_or_create(code=code, defaults=defaults)
+    return result
+
+
+@transaction.atomic
+def install() -> dict:
+    """Indicators, policies, bands and templates for the five ops departments (those
+    that exist). Returns {department code: {position code: template}}."""
+    from . import services
+
+    indicators = install_indicators()
+    departments = {
+        d.code: d for d in Department.objects.filter(code__in=[d[0] for d in DEPARTMENTS])
+    }
+    positions = {p.code: p for p in Position.objects.all()}
+    installed = {}
+    for code, rulebook, policy_data, templates in DEPARTMENTS:
+        department = departments.get(code)
+        if department is None:
+            continue
+        policy, created = AppraisalPolicy.objects.get_or_create(
+            department=department, defaults={**policy_data, "guide_distribution": GUIDE}
+        )
+        if created:
+            GradeBand.objects.bulk_create(
+                GradeBand(policy=policy, grade=g, min_score=m, bonus_coefficient=c)
+                for g, m, c in DEFAULT_BANDS
+            )
+        installed[code] = {}
+        for position_code, sections in templates.items():
+            position = positions.get(position_code)
+            if position is None:
+                continue
+            existing = AppraisalTemplate.objects.filter(
+                department=department, position=position, is_active=True
+            ).first()
+            if existing is None:
+                resolved = [
+                    {
+                        **s,
+                        "items": [
+                            {**i, "indicator": indicators[i["indicator"]]} for i in s["items"]
+                        ],
+                    }
+                    for s in sections
+                ]
+                existing = services.template_save(
+                    actor=None,
+                    department=department,
+                    position=position,
+                    name=f"{department.name}·{position.name}考核表",
+                    name_en=f"{department.name_en} · {position.name_en}",
+                    sections=resolved,
+                    rulebook=rulebook,
+                )
+            installed[code][position_code] = existing
+    return installed

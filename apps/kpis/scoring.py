@@ -1,0 +1,213 @@
+"""The scoring rules, in one place. Pure functions over Decimals: services, jobs, forms,
+the API and the tests all call these.
+
+Scores are on 0–100. The rules and their edges:
+
+- Quantitative indicator: value = actual ÷ target (formula "ratio") or the actual
+  itself ("value"); then
+  - linear: 0 at or below `floor`, 100 at or above `cap`, straight line between
+    (over the cap is clamped to 100, under the floor to 0);
+  - bands: the score of the highest threshold the value reaches (0 below them all).
+  Missing actual → no formula score (None). Ratio with a zero, negative or missing
+  target → None: a completion rate of a zero plan means nothing, so the supervisor
+  scores the indicator by hand instead.
+- Qualitative indicator: rated on levels 1…scale_max; a level is worth
+  level ÷ scale_max × 100. Raters may also give points directly (0–100).
+- Indicator score: quantitative → the formula score, else the supervisor's score;
+  qualitative → the section's rater mix over the raters who rated (supervisor / peers'
+  mean / self), renormalised over those present.
+- Weighted total = Σ weight × indicator score ÷ 100 (weights total 100).
+- Grade: the band with the highest minimum the total reaches; its bonus coefficient.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+from apps.core.errors import ApplicationError
+
+HUNDRED = Decimal("100")
+ZERO = Decimal("0")
+CENT = Decimal("0.01")
+
+
+def q(value: Decimal | None) -> Decimal | None:
+    """Round to two places, half up (how people round scores by hand)."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _clamp(value: Decimal) -> Decimal:
+    return max(ZERO, min(HUNDRED, value))
+
+
+# --- Quantitative -------------------------------------------------------------------
+
+
+def formula_value(formula: str, actual, target) -> Decimal | None:
+    if actual is None:
+        return None
+    actual = Decimal(actual)
+    if formula == "value":
+        return actual
+    if target is None or Decimal(target) <= 0:
+        return None
+    return actual / Decimal(target)
+
+
+def rule_score(
+    rule: str, value: Decimal | None, *, floor=None, cap=None, bands=()
+) -> Decimal | None:
+    if value is None:
+        return None
+    if rule == "bands":
+        best = None
+        for threshold, points in sorted(
+            ((Decimal(str(t)), Decimal(str(p))) for t, p in bands), reverse=True
+        ):
+            if value >= threshold:
+                best = points
+                break
+        return q(_clamp(best if best is not None else ZERO))
+    floor = Decimal(floor) if floor is not None else ZERO
+    cap = Decimal(cap) if cap is not None else Decimal("1")
+    if value >= cap:
+        return HUNDRED.quantize(CENT)
+    if value <= floor:
+        return ZERO.quantize(CENT)
+    return q(HUNDRED * (value - floor) / (cap - floor))
+
+
+def quantitative_score(indicator, actual, target) -> Decimal | None:
+    """The formula score of a quantitative indicator, or None when it cannot be computed."""
+    value = formula_value(indicator.formula, actual, target)
+    return rule_score(
+        indicator.rule or "linear",
+        value,
+        floor=indicator.floor,
+        cap=indicator.cap,
+        bands=indicator.bands or (),
+    )
+
+
+# --- Qualitative --------------------------------------------------------------------
+
+
+def level_points(level: int, scale_max: int) -> Decimal:
+    if not 1 <= int(level) <= int(scale_max):
+        raise ApplicationError(
+            _("Choose a level from 1 to %(max)s.") % {"max": scale_max}, field="score"
+        )
+    return q(Decimal(level) * HUNDRED / Decimal(scale_max))
+
+
+def check_score(value, *, field: str = "score") -> Decimal:
+    """A rater's score: a number from 0 to 100, else a clear error on `field`."""
+    try:
+        score = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError, TypeError):
+        raise ApplicationError(_("Enter a number from 0 to 100."), field=field) from None
+    if not score.is_finite() or score < 0 or score > 100:
+        raise ApplicationError(
+            _("A score must be between 0 and 100 (got %(v)s).") % {"v": value}, field=field
+        )
+    return q(score)
+
+
+# --- Mix, totals, grades ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mix:
+    supervisor: Decimal
+    peer: Decimal
+    self: Decimal
+
+
+def mixed_score(mix: Mix, *, supervisor=None, peers: Sequence = (), self_score=None):
+    """The rater mix over whoever rated; None when nobody did."""
+    parts = []
+    if supervisor is not None:
+        parts.append((Decimal(mix.supervisor), Decimal(supervisor)))
+    if peers:
+        parts.append((Decimal(mix.peer), sum(Decimal(p) for p in peers) / len(peers)))
+    if self_score is not None:
+        parts.append((Decimal(mix.self), Decimal(self_score)))
+    shares = sum(share for share, _score in parts)
+    if not parts or shares == 0:
+        return supervisor if supervisor is None else q(Decimal(supervisor))
+    return q(sum(share * score for share, score in parts) / shares)
+
+
+def indicator_score(
+    *, quantitative: bool, formula_score=None, mix: Mix, supervisor=None, peers=(), self_score=None
+) -> Decimal | None:
+    if quantitative:
+        if formula_score is not None:
+            return q(Decimal(formula_score))
+        return q(Decimal(supervisor)) if supervisor is not None else None
+    return mixed_score(mix, supervisor=supervisor, peers=peers, self_score=self_score)
+
+
+def weighted_total(items: Iterable[tuple]) -> Decimal | None:
+    """Σ weight × score ÷ 100 over (weight, score) pairs; None if any score is missing."""
+    total = ZERO
+    for weight, score in items:
+        if score is None:
+            return None
+        total += Decimal(weight) * Decimal(score)
+    return q(total / HUNDRED)
+
+
+def grade_for(score, bands: Iterable[tuple]) -> tuple[str, Decimal | None]:
+    """(grade, bonus coefficient) for `score` from (grade, min_score, coefficient) bands."""
+    if score is None:
+        return "", None
+    for grade, min_score, coefficient in sorted(bands, key=lambda b: Decimal(b[1]), reverse=True):
+        if Decimal(score) >= Decimal(min_score):
+            return grade, Decimal(coefficient)
+    return "", None
+
+
+# --- Weights --------------------------------------------------------------------------
+
+
+def check_weights(sections: Sequence[dict]) -> None:
+    """Each section's indicators add up to its weight, sections total 100, and each
+    section's rater mix totals 100. Raises ApplicationError(field="weights") saying
+    what is off."""
+    if not sections:
+        raise ApplicationError(_("Add at least one section."), field="weights")
+    total = ZERO
+    for section in sections:
+        weight = Decimal(section["weight"])
+        items = section.get("items", [])
+        if not items:
+            raise ApplicationError(
+                _("Section “%(s)s” has no indicators.") % {"s": section["name"]}, field="weights"
+            )
+        item_total = sum(Decimal(item["weight"]) for item in items)
+        if item_total != weight:
+            raise ApplicationError(
+                _("The indicators of “%(s)s” weigh %(i)s in all, but the section weighs %(w)s.")
+                % {"s": section["name"], "i": q(item_total), "w": q(weight)},
+                field="weights",
+            )
+        mix = sum(
+            Decimal(section.get(k, d))
+            for k, d in (("supervisor_share", 70), ("peer_share", 20), ("self_share", 10))
+        )
+        if mix != HUNDRED:
+            raise ApplicationError(
+                _("The rater mix of “%(s)s” totals %(m)s; it must total 100.")
+                % {"s": section["name"], "m": q(mix)},
+                field="weights",
+            )
+        total += weight
+    if total != HUNDRED:
+        raise ApplicationError(
+            _("The weights total %(t)s; they must total 100.") % {"t": q(total)}, field="weights"
+        )

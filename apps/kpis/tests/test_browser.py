@@ -1,0 +1,122 @@
+"""The monthly flow in Chromium: HR opens a cycle → the specialist writes their summary
+and self-assessment → a peer reviews → the manager scores → HR aggregates, the manager
+confirms, HR releases → the specialist appeals → the manager rules → HR exports the
+XLSX, and the file's totals are checked."""
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from apps.core.testing import log_in, wait_for
+from apps.kpis import presets
+from apps.kpis.models import AppraisalCycle, AppraisalForm
+from apps.kpis.policies import previous_period
+
+
+def _as(page, login, path):
+    page.context.clear_cookies()
+    log_in(page, login)
+    page.goto(f"{page.base_url}{path}")
+
+
+def _fill_all(page, testid, value):
+    boxes = page.locator(f"[data-testid={testid}]")
+    for i in range(boxes.count()):
+        boxes.nth(i).fill(str(value))
+
+
+@pytest.mark.browser
+@pytest.mark.worker
+def test_monthly_appraisal_flow(browser_page, celery_worker_process, people, tmp_path):
+    page = browser_page
+    presets.install()
+    start, _end = previous_period("monthly", timezone.localdate())
+
+    _as(page, "hr", "/kpis/cycles/")
+    page.select_option("#kind", "monthly")
+    page.fill("#period", f"{start:%Y-%m}")
+    page.click("[data-testid=open-cycle]")
+    cycle = wait_for(
+        lambda: AppraisalCycle.objects.filter(period_start=start, state="open").first(), timeout=60
+    )
+    form = AppraisalForm.objects.get(cycle=cycle, employee=people["specialist"])
+
+    _as(page, "specialist", "/kpis/")
+    page.click("[data-testid=my-form-link]")
+    page.fill("#tasks", "公众号日更，策划双十一活动")
+    page.fill("#results", "阅读量同比增长 20%")
+    page.fill("#problems", "配图排期紧张，已与设计约定提前两天交稿")
+    _fill_all(page, "self-score", 85)
+    page.click("[data-testid=self-submit]")
+    page.wait_for_selector("[data-testid=form-state]")
+    assert AppraisalForm.objects.get(pk=form.pk).state == "peer"
+
+    _as(page, "manager", f"/kpis/forms/{form.pk}/")
+    page.select_option("#reviewers", str(people["specialist2"].pk))
+    page.click("[data-testid=assign-submit]")
+    page.wait_for_load_state()
+
+    _as(page, "specialist2", "/kpis/")
+    page.click("[data-testid=peer-review-link]")
+    _fill_all(page, "peer-score", 80)
+    page.fill("#comment", "协作积极")
+    page.click("[data-testid=peer-submit]")
+    page.wait_for_load_state()
+    assert AppraisalForm.objects.get(pk=form.pk).state == "supervisor"
+
+    _as(page, "manager", "/kpis/")
+    page.click("[data-testid=score-link]")
+    _fill_all(page, "supervisor-score", 90)
+    page.click("[data-testid=score-submit]")
+    page.wait_for_load_state()
+    assert AppraisalForm.objects.get(pk=form.pk).state == "aggregation"
+
+    _as(page, "hr", f"/kpis/cycles/{cycle.pk}/")
+    page.click("[data-testid=aggregate]")
+    page.wait_for_load_state()
+    form.refresh_from_db()
+    # performance quantitative 50 × 90 + qualitative 50 × (0.7·90 + 0.2·80 + 0.1·85 = 87.5)
+    assert form.total_score == Decimal("88.75") and form.state == "calibration"
+
+    _as(page, "manager", f"/kpis/forms/{form.pk}/")
+    page.click("[data-testid=calibrate-submit]")
+    page.wait_for_load_state()
+    _as(page, "hr", f"/kpis/cycles/{cycle.pk}/")
+    page.click("[data-testid=release]")
+    page.wait_for_load_state()
+
+    _as(page, "specialist", f"/kpis/forms/{form.pk}/")
+    assert page.inner_text("[data-testid=total-score]").strip() == "88.75"
+    assert "张雨婷" not in page.inner_text("[data-testid=peer-review-list]")  # anonymous
+    page.fill("#appeal-reason", "双十一活动转化数据未计入")
+    page.click("[data-testid=appeal-submit]")
+    page.wait_for_selector("[data-testid=appeal-state]")
+
+    _as(page, "manager", "/kpis/")
+    page.click("[data-testid=appeal-link]")
+    page.select_option("#decision", "adjusted")
+    page.fill("#rule-total", "92")
+    page.fill("#investigation", "核对活动后台数据")
+    page.fill("#ruling_reason", "补录活动转化后上调")
+    page.click("[data-testid=rule-submit]")
+    page.wait_for_load_state()
+    form.refresh_from_db()
+    assert (form.state, form.total_score, form.grade) == ("locked", Decimal("92.00"), "S")
+
+    _as(page, "hr", f"/kpis/cycles/{cycle.pk}/?department={form.department_id}")
+    page.click("[data-testid=export]")
+    page.wait_for_selector("[data-testid=export-download]", timeout=60_000)
+    with page.expect_download() as download:
+        page.click("[data-testid=export-download]")
+    path = tmp_path / "sheet.xlsx"
+    download.value.save_as(path)
+    sheet = openpyxl.load_workbook(path).active
+    header = [c.value for c in sheet[3]]
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
+    row = rows["李晓明"]
+    after = 4 + 11  # four identity columns, the 003 template's eleven indicators
+    assert header[6] == "业务协作贡献" and row[6] == 87.5
+    assert (row[after], row[after + 1], row[after + 2]) == (92, "S", 1.5)
+    assert len(rows) == 6  # the WeChat department
