@@ -1,0 +1,31 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from apps.training import api
+
+router = DefaultRouter()
+router.register("categories", api.CategoryViewSet, basename="training-category")
+router.register("plans", api.PlanViewSet, basename="training-plan")
+router.register("sessions", api.SessionViewSet, basename="training-session")
+router.register("enrolments", api.EnrolmentViewSet, basename="training-enrolment")
+router.register("required", api.AssignmentViewSet, basename="training-assignment")
+
+development = api.DevelopmentPlanViewSet
+urlpatterns = [
+    *router.urls,
+    path(
+        "development/<int:employee_pk>/",
+        development.as_view({"get": "retrieve", "put": "update"}),
+        name="training-development",
+    ),
+    path(
+        "development/<int:employee_pk>/goals/",
+        development.as_view({"post": "goals"}),
+        name="training-development-goals",
+    ),
+    path(
+        "development/<int:employee_pk>/conversations/",
+        development.as_view({"post": "conversations"}),
+        name="training-development-conversations",
+    ),
+]
