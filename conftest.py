@@ -29,6 +29,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# --- The test database --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the rows data migrations installed (holidays, positions, channels…) for
+    transactional tests (`TRANSACTIONAL_DB`), whose teardown flushes every table.
+
+    Django restores them from the snapshot it keeps on the connection object, but once
+    Playwright's greenlets are running `connections["default"]` is a new wrapper
+    without it; on the wrapper class every wrapper of this database finds it."""
+    from django.db import connections
+
+    for alias in connections:
+        wrapper = connections[alias]
+        snapshot = getattr(wrapper, "_test_serialized_contents", None)
+        if snapshot is not None:
+            type(wrapper)._test_serialized_contents = snapshot
+
+
 # --- The organisation -----------------------------------------------------------------
 
 
@@ -154,7 +174,7 @@ def _worker_database_url() -> str:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
+def celery_worker_process(transactional_db, django_db_serialized_rollback):
     """Start `celery worker` as a separate process on the configured broker (Redis when
     REDIS_URL is set), pointed at the test database. Yields the Popen; stops it after."""
     from ops_portal.celery import app

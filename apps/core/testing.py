@@ -2,6 +2,14 @@
 
 import time
 
+import pytest
+
+# For tests that need committed transactions (a live server, another process, row locks).
+# Their teardown flushes every table, which would also wipe the rows data migrations
+# installed (holidays, positions, channels, categories…) for every later test: the
+# serialized rollback restores them.
+TRANSACTIONAL_DB = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 DEMO_PASSWORD = "OpsDemo-2026"  # noqa: S105 - printed for the demo on purpose
 
 # Chromium as root, with no network: the flags this machine needs.

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from apps.campaigns.models import Campaign
-from apps.core.testing import log_in
+from apps.core.testing import TRANSACTIONAL_DB, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, TRANSACTIONAL_DB]
 
 
 def _log_out(page):

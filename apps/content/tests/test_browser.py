@@ -9,10 +9,10 @@ from apps.content import services
 from apps.content.models import ContentItem
 from apps.content.presets import install_channels
 from apps.content.tests.factories import fresh, make_item, submit
-from apps.core.testing import log_in
+from apps.core.testing import TRANSACTIONAL_DB, log_in
 
 State = ContentItem.State
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, TRANSACTIONAL_DB]
 
 
 @pytest.fixture

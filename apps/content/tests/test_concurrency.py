@@ -9,10 +9,11 @@ from apps.content import services
 from apps.content.models import ALL_CHECKS, ContentItem, ReviewAction
 from apps.content.tests.factories import make_item, submit
 from apps.core.errors import ConflictError
+from apps.core.testing import TRANSACTIONAL_DB
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@TRANSACTIONAL_DB
 def test_two_specialists_approving_the_same_step(users):
     item = submit(make_item(users["copywriter"]))
     item.refresh_from_db()

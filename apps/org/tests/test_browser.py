@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from apps.core.testing import log_in
+from apps.core.testing import TRANSACTIONAL_DB, log_in
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
@@ -20,7 +20,7 @@ def shoot(page, name):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
+@TRANSACTIONAL_DB
 def test_manager_logs_in_in_chinese_sees_the_tree_switches_to_english_and_logs_out(
     browser_page, people, org
 ):

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from apps.core.testing import wait_for
+from apps.core.testing import TRANSACTIONAL_DB, wait_for
 from apps.training.models import DevelopmentFlag, SupervisorTask, TrainingAssignment
 
 
@@ -40,7 +40,7 @@ def _year_of_monthly_results(people):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@TRANSACTIONAL_DB
 def test_annual_job_on_a_worker_creates_required_training_once(
     people, users, celery_worker_process
 ):
@@ -96,7 +96,7 @@ def test_annual_job_on_a_worker_creates_required_training_once(
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@TRANSACTIONAL_DB
 def test_monthly_compute_on_a_worker_turns_repeated_below_standard_into_training(
     people, users, celery_worker_process
 ):

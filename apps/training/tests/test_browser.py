@@ -6,12 +6,12 @@ import re
 import pytest
 from django.utils import timezone
 
-from apps.core.testing import log_in
+from apps.core.testing import TRANSACTIONAL_DB, log_in
 from apps.training import services
 from apps.training.models import Enrolment, Feedback, TrainingPlan
 from apps.training.tests.factories import approved_plan, category, move_session, session_of
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, TRANSACTIONAL_DB]
 
 
 def _log_out(page):
