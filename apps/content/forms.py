@@ -1,16 +1,18 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.content.models import Channel, Checklist, ContentItem, ContentPlan, Format, Topic
 from apps.core.forms import BootstrapFormMixin
+from apps.org import selectors as org_selectors
 
 
 class ItemForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ContentItem
         fields = [
-            "title", "channel", "format", "body", "cover", "designer", "publish_at",
-            "origin", "source", "authorisation",
+            "title", "channel", "format", "topic", "plan", "body", "cover", "designer",
+            "publish_at", "origin", "source", "authorisation",
         ]  # fmt: skip
         widgets = {
             "body": forms.Textarea(attrs={"rows": 12}),
@@ -23,15 +25,27 @@ class ItemForm(BootstrapFormMixin, forms.ModelForm):
             "source": _("For a repost: where it first appeared."),
             "authorisation": _("For a repost: the written permission (PDF or image, up to 10 MB)."),
             "cover": _("JPEG, PNG, GIF or WebP, up to 5 MB."),
+            "topic": _("An accepted topic from the topic bank of your department."),
+            "plan": _("The content plan this item delivers, if any."),
         }
 
-    def __init__(self, *args, department=None, **kwargs):
+    def __init__(self, *args, departments=None, **kwargs):
+        """`departments`: where the item is (or may be) drafted; the topics and plans
+        offered are theirs (the service checks they match the item's department)."""
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = Channel.objects.filter(is_active=True)
-        from django.contrib.auth import get_user_model
-
-        self.fields["designer"].queryset = (
-            get_user_model().objects.filter(employee__is_active=True).order_by("username")
+        topic_id, plan_id = self.instance.topic_id, self.instance.plan_id
+        self.fields["topic"].queryset = Topic.objects.filter(
+            Q(department__in=departments, status=Topic.Status.ACCEPTED) | Q(pk=topic_id)
+        ).order_by("-created_at")
+        self.fields["plan"].queryset = (
+            ContentPlan.objects.filter(Q(department__in=departments) | Q(pk=plan_id))
+            .select_related("channel")
+            .order_by("channel__sort_order", "theme")
+        )
+        self.fields["plan"].label_from_instance = lambda p: f"{p.channel.name} · {p.theme}"
+        self.fields["designer"].queryset = org_selectors.users_holding(
+            "designer", keep_pk=self.instance.designer_id
         )
         self.fields["designer"].label_from_instance = lambda u: u.display_name
 

@@ -233,6 +233,18 @@ def _validate_fields(item: ContentItem):
         raise ApplicationError(messages[0], field=name if name != "__all__" else None) from error
 
 
+def _validate_links(item: ContentItem):
+    """A topic and a plan are the department's own; a plan is for the item's channel."""
+    if item.topic_id and item.topic.department_id != item.department_id:
+        raise ApplicationError(_("Choose a topic of this item's department."), field="topic")
+    if item.plan_id:
+        if item.plan.department_id != item.department_id:
+            raise ApplicationError(_("Choose a content plan of this item's department."),
+                                   field="plan")  # fmt: skip
+        if item.plan.channel_id != item.channel_id:
+            raise ApplicationError(_("That content plan is for another channel."), field="plan")
+
+
 # --- Items --------------------------------------------------------------------------
 
 EDITABLE_FIELDS = (
@@ -255,6 +267,7 @@ def content_item_create(*, actor, department, channel, title, **fields) -> Conte
     if not item.title.strip():
         raise ApplicationError(_("Give the item a title."), field="title")
     _validate_fields(item)
+    _validate_links(item)
     item.save()
     _log(item, actor=actor, decision=Decision.CREATED)
     return item
@@ -281,6 +294,7 @@ def content_item_update(*, actor, item: ContentItem, **fields) -> ContentItem:
     if not item.title.strip():
         raise ApplicationError(_("Give the item a title."), field="title")
     _validate_fields(item)
+    _validate_links(item)
     after = {name: str(getattr(item, name)) for name in fields}
     from_state = item.state
     item.save()

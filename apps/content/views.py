@@ -85,7 +85,15 @@ def item_create(request):
         departments=departments,
         initial={"department": departments.first()},
     )
-    form = ItemForm(request.POST or None, request.FILES or None)
+    form = ItemForm(
+        request.POST or None,
+        request.FILES or None,
+        departments=departments,
+        # "Draft from this topic / plan" links on the topic bank and plan pages
+        initial={
+            key: request.GET[key] for key in ("topic", "plan", "channel") if request.GET.get(key)
+        },
+    )
     if request.method == "POST" and form.is_valid() and department_form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -113,7 +121,12 @@ def item_edit(request, pk):
     item = _visible_item(request.user, pk)
     if not policy.can_edit(request.user, item):
         raise PermissionDenied(_("Only the author edits a draft, returned or approved item."))
-    form = ItemForm(request.POST or None, request.FILES or None, instance=item)
+    form = ItemForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=item,
+        departments=Department.objects.filter(pk=item.department_id),
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         # The ModelForm already wrote the values onto `item`; the service works on a

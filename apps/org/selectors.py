@@ -44,6 +44,22 @@ def department_members(department: Department):
     )
 
 
+def users_holding(position_code: str, *, keep_pk: int | None = None):
+    """Active users who hold a post of this position today, in any department (e.g.
+    the designers a content item can name), plus `keep_pk`: the one already chosen,
+    so an edit does not lose a choice whose holder has since moved on."""
+    from django.contrib.auth import get_user_model
+
+    holders = Assignment.objects.active_on().filter(post__position__code=position_code)
+    holding = Q(is_active=True, employee__is_active=True, employee__in=holders.values("employee"))
+    return (
+        get_user_model()
+        .objects.filter(holding | Q(pk=keep_pk) if keep_pk else holding)
+        .select_related("employee")
+        .order_by("employee__name", "username")
+    )
+
+
 def department_posts(department: Department):
     return (
         Post.objects.filter(department=department)

@@ -32,6 +32,10 @@ def test_plan_approve_run_log_and_close_out(browser_page, people, org):
     page.fill("#id_budget_lines-0-amount", "8000")
     page.select_option("#id_budget_lines-1-category", "prizes")
     page.fill("#id_budget_lines-1-amount", "2000")
+    # a third budget line, added in place
+    page.click("[data-testid=add-row-budget_lines]")
+    page.select_option("#id_budget_lines-2-category", "materials")
+    page.fill("#id_budget_lines-2-amount", "500")
     page.fill("#id_targets-0-metric", "新增关注")
     page.fill("#id_targets-0-target_value", "1000")
     page.fill("#id_targets-0-unit", "人")
@@ -40,6 +44,7 @@ def test_plan_approve_run_log_and_close_out(browser_page, people, org):
     page.click("[data-testid=save-plan]")
     page.wait_for_url(re.compile(r"/campaigns/\d+/$"))
     campaign = Campaign.objects.get(theme="双十一关注有礼")
+    assert sorted(campaign.budget_lines.values_list("amount", flat=True)) == [500, 2000, 8000]
     page.click("[data-testid=submit-plan]")
     page.wait_for_selector("[data-testid=campaign-state][data-state=submitted]")
 
