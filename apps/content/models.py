@@ -412,6 +412,8 @@ class ContentItem(models.Model):
 
     publish_attempts = models.PositiveSmallIntegerField(default=0)
     publish_error = models.TextField(_("publishing failure"), blank=True)
+    # After a failed attempt: not before this time (the retry back-off).
+    publish_retry_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -365,6 +365,7 @@ def _enter_review(item: ContentItem, *, actor, from_state, self_check=None):
     item.submitted_at = now
     item.publish_error = ""
     item.publish_attempts = 0
+    item.publish_retry_at = None
     _set_step(item, steps[0], now)
     item.save()
     _log(item, actor=actor, decision=Decision.SUBMITTED, from_state=from_state)
@@ -644,6 +645,9 @@ def content_item_schedule(*, actor, item: ContentItem, publish_at) -> ContentIte
     if item.state == State.SCHEDULED and item.publish_at == publish_at:
         return item
     item.publish_at = publish_at
+    # a new time is a fresh start for the publisher (after failures, too)
+    item.publish_attempts = 0
+    item.publish_retry_at = None
     _schedule(item, actor=actor)
     return item
 
@@ -667,6 +671,13 @@ def content_item_archive(*, actor, item: ContentItem) -> ContentItem:
 # --- Publishing ---------------------------------------------------------------------
 
 MAX_PUBLISH_ATTEMPTS = 5
+# Wait after the 1st, 2nd, 3rd and 4th failure: a channel that is down for a while is
+# not hammered every minute, and a short blip costs a minute.
+PUBLISH_RETRY_DELAYS = [dt.timedelta(minutes=m) for m in (1, 5, 15, 60)]
+
+
+def publish_retry_delay(attempts: int) -> dt.timedelta:
+    return PUBLISH_RETRY_DELAYS[min(attempts, len(PUBLISH_RETRY_DELAYS)) - 1]
 
 
 def content_item_publish(*, item_id: int, now=None) -> str:
@@ -698,12 +709,21 @@ def content_item_publish(*, item_id: int, now=None) -> str:
             publication.status = Publication.Status.FAILED
             publication.last_error = str(error)[:2000]
             publication.save()
-            item.publish_attempts = publication.attempts
+            # the item counts attempts since it was (re)scheduled; the publication, all
+            item.publish_attempts += 1
             item.publish_error = str(error)[:2000]
-            item.save(update_fields=["publish_attempts", "publish_error", "updated_at"])
+            item.publish_retry_at = now + publish_retry_delay(item.publish_attempts)
+            item.save(
+                update_fields=[
+                    "publish_attempts",
+                    "publish_error",
+                    "publish_retry_at",
+                    "updated_at",
+                ]
+            )
             _log(item, actor=None, decision=Decision.PUBLISH_FAILED, comment=str(error)[:500],
                  from_state=item.state)  # fmt: skip
-            if publication.attempts >= MAX_PUBLISH_ATTEMPTS:
+            if item.publish_attempts >= MAX_PUBLISH_ATTEMPTS:
                 notify(
                     recipients=[item.author],
                     title=format_lazy(gettext_lazy("Publishing failed: {title}"), title=item.title),
@@ -718,8 +738,9 @@ def content_item_publish(*, item_id: int, now=None) -> str:
         publication.last_error = ""
         publication.save()
         item.state = State.PUBLISHED
-        item.publish_attempts = publication.attempts
+        item.publish_attempts += 1
         item.publish_error = ""
+        item.publish_retry_at = None
         item.save()
         _log(item, actor=None, decision=Decision.PUBLISHED, comment=result.url,
              from_state=State.SCHEDULED)  # fmt: skip
@@ -732,11 +753,12 @@ def content_item_publish(*, item_id: int, now=None) -> str:
 
 
 def content_publish_due(now=None) -> dict:
-    """The every-minute job: publish what is due. Failed items are retried on the next
-    runs until MAX_PUBLISH_ATTEMPTS."""
+    """The every-minute job: publish what is due. A failed item is retried after its
+    back-off (PUBLISH_RETRY_DELAYS) until MAX_PUBLISH_ATTEMPTS."""
     now = now or timezone.now()
     ids = list(
         ContentItem.objects.filter(
+            Q(publish_retry_at__isnull=True) | Q(publish_retry_at__lte=now),
             state=State.SCHEDULED,
             publish_at__lte=now,
             publish_attempts__lt=MAX_PUBLISH_ATTEMPTS,

@@ -176,6 +176,7 @@ def item_detail(request, pk):
             if first_step is not None and first_step.kind == "self_check"
             else None,
             "publication": getattr(item, "publication", None),
+            "max_publish_attempts": services.MAX_PUBLISH_ATTEMPTS,
             "metrics": item.metrics.all()[:30],
             "schedule_form": ScheduleForm(),
             "image_form": ImageForm(),

@@ -357,11 +357,45 @@ def test_publish_failure_is_recorded_and_retried(users, monkeypatch):
     assert item.publish_error == "channel API unavailable"
     assert item.publish_attempts == 1
     monkeypatch.undo()
-    assert services.content_publish_due(now=later)["published"] == 1
+    # the next run within the back-off leaves it alone; the one after it publishes
+    assert services.content_publish_due(now=later + dt.timedelta(seconds=30)) == {
+        "published": 0, "failed": 0, "skipped": 0,
+    }  # fmt: skip
+    assert services.content_publish_due(now=later + dt.timedelta(minutes=1))["published"] == 1
     item = fresh(item)
     assert item.state == State.PUBLISHED
     assert item.publish_error == ""
     assert item.publication.attempts == 2
+
+
+def test_publish_retries_back_off_then_stop_and_tell_the_author(users, monkeypatch):
+    from apps.content import publishers
+
+    item = submit(make_item(users["copywriter"]))
+    approve(item, users["specialist"])
+    approve(item, users["manager"], publish_at=in_an_hour())
+
+    class Down:
+        def publish(self, item):
+            raise publishers.PublishError("channel API unavailable")
+
+    monkeypatch.setattr(publishers, "publisher_for", lambda channel: Down())
+    now = in_an_hour() + dt.timedelta(minutes=1)
+    waits = []
+    for _ in range(services.MAX_PUBLISH_ATTEMPTS):
+        assert services.content_publish_due(now=now)["failed"] == 1
+        retry_at = fresh(item).publish_retry_at
+        waits.append(round((retry_at - now).total_seconds() / 60))
+        now = retry_at
+    assert waits == [1, 5, 15, 60, 60]
+    # five failures: no more attempts, and the author is told once
+    assert services.content_publish_due(now=now + dt.timedelta(days=1))["failed"] == 0
+    assert (
+        Notification.objects.filter(
+            recipient=users["copywriter"], title__startswith="发布失败"
+        ).count()
+        == 1
+    )
 
 
 def _published(users):
