@@ -43,3 +43,30 @@ def log_in(page, login, password=DEMO_PASSWORD):
     page.fill("#id_password", password)
     page.click("[data-testid=login-form] button[type=submit]")
     page.wait_for_load_state()
+
+
+def run_at_once(*calls, expected=(Exception,)):
+    """Run the calls in threads released together (each on its own connection, as
+    two requests would be). Returns each call's result or its `expected` exception."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls))
+    outcomes = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            outcomes[index] = call()
+        except expected as error:
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
