@@ -28,8 +28,10 @@ I18N_IGNORE := -i .venv -i node_modules -i var -i static/vendor
 TEMPLATE_DIRS := templates apps
 TEST_SETTINGS := ops_portal.settings.test
 
-# Port of `make run` (web listens on 127.0.0.1 only).
+# Port of `make run` (web listens on 127.0.0.1 only); links in e-mails and in the demo's
+# printout follow it unless SITE_URL is set.
 RUN_PORT ?= 8000
+RUN_SITE_URL = $${SITE_URL:-http://127.0.0.1:$(RUN_PORT)}
 # Extra arguments for pytest, e.g. `make test PYTEST_ARGS="-m 'not browser' -x"`.
 PYTEST_ARGS ?=
 # When set, `make test` writes pytest's own exit status there (make itself only says 2).
@@ -97,7 +99,7 @@ migrate: python-deps
 	$(MANAGE) migrate --noinput
 
 demo: migrate  ## load the demo data (idempotent) and print the demo logins
-	$(MANAGE) load_demo
+	SITE_URL=$(RUN_SITE_URL) $(MANAGE) load_demo
 
 run: python-deps assets compilemessages demo  ## run web + worker + beat on http://127.0.0.1:8000 with demo data
 	@$(PY) -c 'import socket; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", $(RUN_PORT)))' 2>/dev/null \
@@ -107,7 +109,8 @@ run: python-deps assets compilemessages demo  ## run web + worker + beat on http
 	@echo "Database: $${DATABASE_URL:-SQLite at var/ops_portal.sqlite3}" | sed -E 's#//[^@/]*@#//***@#'
 	@echo "Broker:   $${REDIS_URL:-filesystem under var/celery-broker}" | sed -E 's#//[^@/]*@#//***@#'
 	@echo
-	PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 RUN_PORT=$(RUN_PORT) $(BIN)/honcho start -f Procfile
+	PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 RUN_PORT=$(RUN_PORT) SITE_URL=$(RUN_SITE_URL) \
+		$(BIN)/honcho start -f Procfile
 
 # --- Test and lint -----------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ Idempotent: running it again adds nothing twice."""
 import importlib
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         from apps.org.demo import DEMO_LOGINS, DEMO_PASSWORD
 
         self.stdout.write(
-            self.style.SUCCESS("\nDemo data is loaded. Log in at http://127.0.0.1:8000 as:")
+            self.style.SUCCESS(f"\nDemo data is loaded. Log in at {settings.SITE_URL} as:")
         )
         for login, role in DEMO_LOGINS:
             self.stdout.write(f"  {login:<12} {role}")
