@@ -37,11 +37,14 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
 class BootstrapFormMixin:
     """Gives widgets Bootstrap classes and marks invalid fields, so templates can render
-    any form with core/_form_fields.html and errors sit next to their field."""
+    any form with core/_form_fields.html and errors sit next to their field.
+
+    Validation stays lazy: subclasses may still narrow querysets or disable fields after
+    calling super().__init__(), and the rules they set are the ones checked."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             widget = field.widget
             if getattr(widget, "input_type", None) == "checkbox":
                 css = "form-check-input"
@@ -49,9 +52,16 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        """Every error, from validation or a service, marks its field's widget invalid."""
+        super().add_error(field, error)
+        for name in self._errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", "").split():
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
 
 
 def apply_service_error(form, error) -> None:

@@ -369,3 +369,39 @@ def repeated_monthly_below_standard(*, months: int = 2, as_of=None, employee_ids
         .select_related("cycle", "employee", "department")
         .order_by("employee__employee_no")
     )
+
+
+# --- Templates (HR) ------------------------------------------------------------------
+
+
+def active_templates(department=None):
+    """The templates forms are opened from today, with their size; `department` keeps
+    that department's own and the company-wide ones."""
+    from .models import AppraisalTemplate
+
+    templates = AppraisalTemplate.objects.filter(is_active=True)
+    if department is not None:
+        templates = templates.filter(Q(department=department) | Q(department__isnull=True))
+    return (
+        templates.select_related("department", "position")
+        .annotate(
+            section_count=Count("sections", distinct=True),
+            indicator_count=Count("sections__items", distinct=True),
+        )
+        .order_by("department__path", "position__sort_order", "pk")
+    )
+
+
+def template_detail(pk: int):
+    """A template (any version) with its sections and indicators, in three queries."""
+    from .models import AppraisalTemplate, TemplateItem, TemplateSection
+
+    items = TemplateItem.objects.select_related("indicator").order_by("order", "pk")
+    sections = TemplateSection.objects.order_by("order", "pk").prefetch_related(
+        Prefetch("items", queryset=items)
+    )
+    return (
+        AppraisalTemplate.objects.select_related("department", "position")
+        .prefetch_related(Prefetch("sections", queryset=sections))
+        .get(pk=pk)
+    )

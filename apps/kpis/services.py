@@ -115,6 +115,14 @@ def template_save(
     if actor is not None:
         policy.require(policy.is_hr(actor, department), _("Only HR maintains appraisal templates."))
     scoring.check_weights(sections)
+    indicators = [item["indicator"] for section in sections for item in section["items"]]
+    repeated = {i for i in indicators if indicators.count(i) > 1}
+    if repeated:
+        raise ApplicationError(
+            _("Each indicator may appear once in a template: %(names)s is there twice.")
+            % {"names": "、".join(sorted(str(i) for i in repeated))},
+            field="weights",
+        )
     AppraisalTemplate.objects.select_for_update().filter(
         department=department, position=position, is_active=True
     ).update(is_active=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import template_views, views
 
 app_name = "kpis"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("forms/<int:pk>/appeal/rule/", views.appeal_rule, name="appeal_rule"),
     path("peer/<int:pk>/", views.peer_review, name="peer_review"),
     path("cycles/", views.cycle_list, name="cycle_list"),
+    path("templates/", template_views.template_list, name="template_list"),
+    path("templates/new/", template_views.template_edit, name="template_new"),
+    path("templates/<int:pk>/", template_views.template_detail, name="template_detail"),
+    path("templates/<int:pk>/edit/", template_views.template_edit, name="template_edit"),
     path("cycles/<int:pk>/", views.cycle_dashboard, name="cycle_dashboard"),
     path("cycles/<int:pk>/aggregate/", views.cycle_aggregate, name="cycle_aggregate"),
     path("cycles/<int:pk>/release/", views.cycle_release, name="cycle_release"),

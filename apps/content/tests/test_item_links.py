@@ -2,6 +2,7 @@
 choices that make sense for its department and channel are offered or accepted."""
 
 import pytest
+from django.utils import translation
 
 from apps.content import services
 from apps.content.forms import ItemForm
@@ -51,7 +52,7 @@ def test_another_departments_topic_or_plan_is_refused(users, org, make_employee)
 
 def test_a_plan_for_another_channel_is_refused(users, org):
     weibo_plan = _plan(users["copywriter"], org["wechat"], channel_code="weibo")
-    with pytest.raises(ApplicationError) as error:
+    with translation.override("en"), pytest.raises(ApplicationError) as error:
         make_item(users["copywriter"], plan=weibo_plan)
     assert error.value.field == "plan"
     assert "another channel" in str(error.value.message)

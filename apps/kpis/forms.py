@@ -1,0 +1,123 @@
+"""The HR template editor: a template's sections and its indicators, as two formsets
+(an indicator row names its section by number). Weights are checked by the service."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.core.errors import ApplicationError
+from apps.core.forms import BootstrapFormMixin
+from apps.org.models import Department, Position
+
+from .models import AppraisalTemplate, Indicator
+
+
+class TemplateHeaderForm(BootstrapFormMixin, forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True).order_by("path"),
+        required=False,
+        empty_label=_("Every department (company-wide)"),
+    )
+    position = forms.ModelChoiceField(
+        label=_("Position"), queryset=Position.objects.order_by("sort_order")
+    )
+    name = forms.CharField(label=_("Name (Chinese)"), max_length=100)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
+
+    def __init__(self, *args, fixed=False, **kwargs):
+        """fixed: editing an existing template, whose department and position stay."""
+        super().__init__(*args, **kwargs)
+        self.fields["department"].label_from_instance = lambda d: d.label
+        self.fields["position"].label_from_instance = lambda p: p.label
+        if fixed:
+            for name in ("department", "position"):
+                self.fields[name].disabled = True
+
+
+class SectionForm(BootstrapFormMixin, forms.Form):
+    name = forms.CharField(label=_("Section (Chinese)"), max_length=100)
+    name_en = forms.CharField(label=_("Section (English)"), max_length=100, required=False)
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_value=100, decimal_places=2)
+    supervisor_share = forms.DecimalField(
+        label=_("Supervisor %"), min_value=0, max_value=100, decimal_places=2, initial=70
+    )
+    peer_share = forms.DecimalField(
+        label=_("Peers %"), min_value=0, max_value=100, decimal_places=2, initial=20
+    )
+    self_share = forms.DecimalField(
+        label=_("Self %"), min_value=0, max_value=100, decimal_places=2, initial=10
+    )
+
+
+class TemplateItemForm(BootstrapFormMixin, forms.Form):
+    section = forms.IntegerField(label=_("Section no."), min_value=1)
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.order_by("code")
+    )
+    weight = forms.DecimalField(label=_("Weight"), min_value=0, max_value=100, decimal_places=2)
+    target = forms.DecimalField(label=_("Target"), required=False, decimal_places=4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].label_from_instance = lambda i: f"{i.label} ({i.code})"
+
+
+def _formset(form, extra):
+    return forms.formset_factory(form, extra=extra, can_delete=True, max_num=60)
+
+
+SectionFormSet = _formset(SectionForm, extra=1)
+TemplateItemFormSet = _formset(TemplateItemForm, extra=2)
+
+
+def editor_forms(data=None, template: AppraisalTemplate | None = None):
+    """The header form and both formsets, filled from `template` (new version of it)."""
+    header_initial, sections, items = {}, [], []
+    if template is not None:
+        header_initial = {
+            "department": template.department_id,
+            "position": template.position_id,
+            "name": template.name,
+            "name_en": template.name_en,
+        }
+        for number, section in enumerate(template.sections.all(), start=1):
+            sections.append({
+                "name": section.name, "name_en": section.name_en, "weight": section.weight,
+                "supervisor_share": section.supervisor_share, "peer_share": section.peer_share,
+                "self_share": section.self_share,
+            })  # fmt: skip
+            items += [
+                {"section": number, "indicator": item.indicator_id, "weight": item.weight,
+                 "target": item.target}
+                for item in section.items.all()
+            ]  # fmt: skip
+    return (
+        TemplateHeaderForm(data, initial=header_initial, fixed=template is not None),
+        SectionFormSet(data, prefix="sections", initial=sections or None),
+        TemplateItemFormSet(data, prefix="items", initial=items or None),
+    )
+
+
+def sections_from(section_formset, item_formset) -> list[dict]:
+    """The service's shape: [{name, …, items: [{indicator, weight, target}]}]. An
+    indicator row naming a section that is not there raises ApplicationError."""
+    sections = [
+        {**row, "items": []}
+        for row in section_formset.cleaned_data
+        if row and not row.get("DELETE")
+    ]
+    for row in item_formset.cleaned_data:
+        if not row or row.get("DELETE"):
+            continue
+        if row["section"] > len(sections):
+            raise ApplicationError(
+                _("An indicator names section %(n)s, but there are %(count)s sections.")
+                % {"n": row["section"], "count": len(sections)},
+                field="weights",
+            )
+        sections[row["section"] - 1]["items"].append(
+            {"indicator": row["indicator"], "weight": row["weight"], "target": row["target"]}
+        )
+    for section in sections:
+        section.pop("DELETE", None)
+    return sections
