@@ -36,26 +36,7 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class LateStyledForm(forms.Form):
-    """A form whose querysets or fields depend on the request. It takes the Bootstrap
-    classes of BootstrapFormMixin only once they are set (`style()` at the end of
-    __init__): marking invalid fields validates the form."""
-
-    def style(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if getattr(widget, "input_type", None) == "checkbox":
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class PlanForm(LateStyledForm):
+class PlanForm(BootstrapFormMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None)
     theme = forms.CharField(label=_("Theme"), max_length=200)
     campaign_type = forms.ModelChoiceField(
@@ -87,7 +68,11 @@ class PlanForm(LateStyledForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = policy.planning_departments(user).order_by("path")
+        departments = policy.planning_departments(user).order_by("path")
+        self.fields["department"].queryset = departments
+        if not self.is_bound and "department" not in self.initial:
+            # most planners plan for one department: start there
+            self.initial["department"] = departments.values_list("pk", flat=True).first()
         self.fields["team"].queryset = (
             get_user_model()
             .objects.filter(is_active=True, employee__isnull=False)
@@ -240,7 +225,7 @@ class LogEntryForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class SpendForm(LateStyledForm):
+class SpendForm(BootstrapFormMixin, forms.Form):
     budget_line = forms.ModelChoiceField(label=_("Budget line"), queryset=BudgetLine.objects.none())
     amount = forms.DecimalField(
         label=_("Amount (yuan)"), max_digits=14, decimal_places=2, min_value=0.01
@@ -261,7 +246,7 @@ class IncreaseForm(BootstrapFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class PrizeDistributionForm(LateStyledForm):
+class PrizeDistributionForm(BootstrapFormMixin, forms.Form):
     prize = forms.ModelChoiceField(label=_("Prize"), queryset=None)
     recipient = forms.CharField(label=_("Recipient"), max_length=100)
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, initial=1)
@@ -295,7 +280,7 @@ class MetricsImportForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class CloseOutForm(LateStyledForm):
+class CloseOutForm(BootstrapFormMixin, forms.Form):
     actual_benefit = forms.DecimalField(
         label=_("Actual benefit (yuan)"), max_digits=14, decimal_places=2, min_value=0
     )

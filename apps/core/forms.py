@@ -44,6 +44,11 @@ class BootstrapFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.style()
+
+    def style(self):
+        """Give every field its Bootstrap class; call it again after adding fields in a
+        subclass's __init__ (it adds nothing twice)."""
         for field in self.fields.values():
             widget = field.widget
             if getattr(widget, "input_type", None) == "checkbox":
@@ -52,7 +57,9 @@ class BootstrapFormMixin:
                 css = "form-select"
             else:
                 css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])
 
     def add_error(self, field, error):
         """Every error, from validation or a service, marks its field's widget invalid."""

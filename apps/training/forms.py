@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import BootstrapFormMixin
 from apps.org.authorities import Authority
 from apps.org.models import Employee, Position
 from apps.org.permissions import departments_where
@@ -25,29 +26,11 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes once the fields are final (call style() at the end of
-    __init__); invalid fields are marked."""
-
-    def style(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if getattr(widget, "input_type", None) == "checkbox":
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
 def _employees():
     return Employee.objects.filter(is_active=True).order_by("name")
 
 
-class PlanForm(StyledForm):
+class PlanForm(BootstrapFormMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("Department"), queryset=None)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -80,7 +63,7 @@ class PlanForm(StyledForm):
         self.style()
 
 
-class CourseForm(StyledForm):
+class CourseForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(label=_("Category"), queryset=None)
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
@@ -169,7 +152,7 @@ class CourseForm(StyledForm):
         )
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(BootstrapFormMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -179,7 +162,7 @@ class DecisionForm(StyledForm):
         self.style()
 
 
-class SessionForm(StyledForm):
+class SessionForm(BootstrapFormMixin, forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"),
         queryset=None,
@@ -259,7 +242,7 @@ class SessionForm(StyledForm):
         )
 
 
-class AssignForm(StyledForm):
+class AssignForm(BootstrapFormMixin, forms.Form):
     employee = forms.ModelChoiceField(label=_("Team member"), queryset=None)
 
     def __init__(self, *args, user, **kwargs):
@@ -272,7 +255,7 @@ class AssignForm(StyledForm):
         self.style()
 
 
-class FeedbackForm(StyledForm):
+class FeedbackForm(BootstrapFormMixin, forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Rating"),
         coerce=int,
@@ -289,7 +272,7 @@ class FeedbackForm(StyledForm):
         self.fields["rating"].widget.attrs["class"] = "form-check-input"
 
 
-class ResultForm(StyledForm):
+class ResultForm(BootstrapFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=AssessmentResult.Outcome.choices)
     score = forms.DecimalField(
         label=_("Score"), min_value=0, max_value=100, decimal_places=1, required=False
@@ -304,7 +287,7 @@ class ResultForm(StyledForm):
         self.style()
 
 
-class LearningRecordForm(StyledForm):
+class LearningRecordForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=LearningRecord.Kind.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     provider = forms.CharField(label=_("Provider"), max_length=100, required=False)
@@ -329,7 +312,7 @@ class LearningRecordForm(StyledForm):
         self.style()
 
 
-class AssignmentForm(StyledForm):
+class AssignmentForm(BootstrapFormMixin, forms.Form):
     employee = forms.ModelChoiceField(label=_("Team member"), queryset=None)
     title = forms.CharField(label=_("What to learn"), max_length=200)
     category = forms.ModelChoiceField(label=_("Category"), queryset=None, required=False)
@@ -350,7 +333,7 @@ class AssignmentForm(StyledForm):
         self.style()
 
 
-class DevelopmentPlanForm(StyledForm):
+class DevelopmentPlanForm(BootstrapFormMixin, forms.Form):
     current_role = forms.CharField(label=_("Current role"), max_length=100)
     path = forms.CharField(
         label=_("Career path"),
@@ -407,7 +390,7 @@ class DevelopmentPlanForm(StyledForm):
         )
 
 
-class GoalForm(StyledForm):
+class GoalForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label=_("Stage goal"), max_length=200)
     starts_on = forms.DateField(label=_("From"), widget=DATE)
     due_on = forms.DateField(label=_("By"), widget=DATE)
@@ -421,7 +404,7 @@ class GoalStateForm(forms.Form):
     state = forms.ChoiceField(choices=DevelopmentGoal.State.choices)
 
 
-class ConversationForm(StyledForm):
+class ConversationForm(BootstrapFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
     notes = forms.CharField(label=_("What was discussed"), widget=forms.Textarea(attrs={"rows": 4}))
     agreed_actions = forms.CharField(
