@@ -215,6 +215,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names repeat across apps (state, kind, channel) get a
+    # readable name each, instead of a hash suffix in generated clients.
+    "ENUM_NAME_OVERRIDES": {
+        "CampaignStateEnum": "apps.campaigns.models.Campaign.State",
+        "CampaignApprovalStepEnum": "apps.campaigns.models.Campaign.Step",
+        "CampaignChannelEnum": "apps.campaigns.models.Channel",
+        "CampaignLogKindEnum": "apps.campaigns.models.LogEntry.Kind",
+        "CampaignResourceKindEnum": "apps.campaigns.models.ResourceRequest.Kind",
+        "ComplaintStateEnum": "apps.complaints.models.Complaint.State",
+        "ComplaintChannelEnum": "apps.complaints.models.Channel",
+        "ComplaintSeverityEnum": "apps.complaints.models.Severity",
+        "TrainingPlanStateEnum": "apps.training.models.TrainingPlan.State",
+    },
 }
 
 # --- Working calendar: the office day used by SLA and deadline arithmetic.
