@@ -8,7 +8,7 @@ from apps.core.errors import ApplicationError
 from apps.core.forms import BootstrapFormMixin
 from apps.org.models import Department, Position
 
-from .models import AppraisalTemplate, Indicator
+from .models import AppraisalPolicy, AppraisalTemplate, Grade, Indicator
 
 
 class TemplateHeaderForm(BootstrapFormMixin, forms.Form):
@@ -121,3 +121,72 @@ def sections_from(section_formset, item_formset) -> list[dict]:
     for section in sections:
         section.pop("DELETE", None)
     return sections
+
+
+# --- A department's appraisal policy (HR) --------------------------------------------
+
+
+class PolicyForm(BootstrapFormMixin, forms.ModelForm):
+    """The policy's own fields; the guide distribution is one percentage per grade."""
+
+    class Meta:
+        model = AppraisalPolicy
+        fields = [
+            "monthly", "quarterly", "annual", "annual_rule", "appeal_working_days",
+            "anonymous_peers", "excellent_grades", "excellence_streak", "below_standard_grades",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guide = self.instance.guide_distribution or {}
+        for grade, label in Grade.choices:
+            self.fields[f"guide_{grade}"] = forms.DecimalField(
+                label=_("Guide %% %(grade)s") % {"grade": grade},
+                help_text=label,
+                required=False,
+                min_value=0,
+                max_value=100,
+                decimal_places=2,
+                initial=guide.get(grade),
+            )
+        self.style()
+
+    def policy_data(self) -> dict:
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data["guide_distribution"] = {
+            grade: float(self.cleaned_data[f"guide_{grade}"])
+            for grade, _label in Grade.choices
+            if self.cleaned_data.get(f"guide_{grade}") is not None
+        }
+        return data
+
+
+class GradeBandForm(BootstrapFormMixin, forms.Form):
+    grade = forms.ChoiceField(label=_("Grade"), choices=Grade.choices)
+    min_score = forms.DecimalField(
+        label=_("From score"), min_value=0, max_value=100, decimal_places=2
+    )
+    bonus_coefficient = forms.DecimalField(
+        label=_("Bonus coefficient"), min_value=0, max_digits=4, decimal_places=2
+    )
+
+
+GradeBandFormSet = _formset(GradeBandForm, extra=0)
+
+
+def policy_forms(data=None, *, policy, bands):
+    """`policy`: the department's own (or an unsaved one with the defaults it follows);
+    `bands`: [(grade, min_score, coefficient)] in force for it."""
+    initial = [{"grade": g, "min_score": m, "bonus_coefficient": c} for g, m, c in bands]
+    return (
+        PolicyForm(data, instance=policy),
+        GradeBandFormSet(data, prefix="bands", initial=initial),
+    )
+
+
+def bands_from(formset) -> list[tuple]:
+    return [
+        (row["grade"], row["min_score"], row["bonus_coefficient"])
+        for row in formset.cleaned_data
+        if row and not row.get("DELETE")
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import template_views, views
+from . import policy_views, template_views, views
 
 app_name = "kpis"
 
@@ -18,6 +18,8 @@ urlpatterns = [
     path("forms/<int:pk>/appeal/rule/", views.appeal_rule, name="appeal_rule"),
     path("peer/<int:pk>/", views.peer_review, name="peer_review"),
     path("cycles/", views.cycle_list, name="cycle_list"),
+    path("policies/", policy_views.policy_list, name="policy_list"),
+    path("policies/<int:department_pk>/", policy_views.policy_edit, name="policy_edit"),
     path("templates/", template_views.template_list, name="template_list"),
     path("templates/new/", template_views.template_edit, name="template_new"),
     path("templates/<int:pk>/", template_views.template_detail, name="template_detail"),
