@@ -2,7 +2,8 @@
 services (indicator_save, policy_save), which check authority, validate and audit; a
 refusal shows next to its field. Templates are versioned by template_save (weights
 must total 100): here they are read-only, saved through the API or the presets.
-Cycles, forms and their ratings are never edited here: the appraisal flow owns them."""
+Cycles, forms and their ratings are never edited here: the appraisal flow owns them.
+HR has its own pages for indicators, templates and policies (apps.kpis.*_views)."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.errors import ApplicationError
 
 from . import services
+from .forms import INDICATOR_FIELDS
 from .models import (
     AppraisalPolicy,
     AppraisalTemplate,
@@ -21,25 +23,6 @@ from .models import (
     TemplateItem,
     TemplateSection,
 )
-
-INDICATOR_FIELDS = [
-    "code",
-    "name",
-    "name_en",
-    "description",
-    "kind",
-    "unit",
-    "formula",
-    "rule",
-    "floor",
-    "cap",
-    "bands",
-    "scale_max",
-    "levels",
-    "source",
-    "auto_source",
-    "is_active",
-]
 
 
 def _apply_error(form, error: ApplicationError):

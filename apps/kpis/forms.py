@@ -2,6 +2,7 @@
 (an indicator row names its section by number). Weights are checked by the service."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.errors import ApplicationError
@@ -190,3 +191,41 @@ def bands_from(formset) -> list[tuple]:
         for row in formset.cleaned_data
         if row and not row.get("DELETE")
     ]
+
+
+# --- The indicator library (HR) ------------------------------------------------------
+
+INDICATOR_FIELDS = [
+    "code", "name", "name_en", "description", "kind", "unit", "formula", "rule", "floor",
+    "cap", "bands", "scale_max", "levels", "source", "auto_source", "is_active",
+]  # fmt: skip
+
+
+class IndicatorForm(BootstrapFormMixin, forms.ModelForm):
+    """Shapes only (JSON that parses, a known automatic source); indicator_save checks the
+    rule is complete."""
+
+    class Meta:
+        model = Indicator
+        fields = INDICATOR_FIELDS
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "bands": forms.Textarea(attrs={"rows": 3}),
+            "levels": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        from . import sources
+
+        super().__init__(*args, **kwargs)
+        self.fields["auto_source"] = forms.ChoiceField(
+            label=capfirst(Indicator._meta.get_field("auto_source").verbose_name),
+            choices=[("", "—"), *sources.choices()],
+            required=False,
+        )
+        if self.instance.pk:  # the code is what imports and exports refer to
+            self.fields["code"].disabled = True
+        self.style()
+
+    def indicator_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in INDICATOR_FIELDS}

@@ -129,7 +129,9 @@ class Indicator(BilingualNameMixin):
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(source="auto") | ~Q(auto_source=""), name="kpis_auto_has_source"
+                condition=~Q(source="auto") | ~Q(auto_source=""),
+                name="kpis_auto_has_source",
+                violation_error_message=_("Choose an automatic source."),
             ),
         ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import policy_views, template_views, views
+from . import indicator_views, policy_views, template_views, views
 
 app_name = "kpis"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("forms/<int:pk>/appeal/rule/", views.appeal_rule, name="appeal_rule"),
     path("peer/<int:pk>/", views.peer_review, name="peer_review"),
     path("cycles/", views.cycle_list, name="cycle_list"),
+    path("indicators/", indicator_views.indicator_list, name="indicator_list"),
+    path("indicators/new/", indicator_views.indicator_edit, name="indicator_new"),
+    path("indicators/<int:pk>/", indicator_views.indicator_edit, name="indicator_edit"),
     path("policies/", policy_views.policy_list, name="policy_list"),
     path("policies/<int:department_pk>/", policy_views.policy_edit, name="policy_edit"),
     path("templates/", template_views.template_list, name="template_list"),

@@ -1,7 +1,7 @@
 """Settings for the test suite: same stack, fast hashing, real database and broker."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, VAR_DIR
+from .base import DATABASES, REDIS_URL, VAR_DIR, filesystem_broker_options
 
 SECRET_KEY = "test-only-key"
 DEBUG = False
@@ -17,3 +17,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so a Celery worker process can see the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 (VAR_DIR / "staticfiles").mkdir(exist_ok=True)
+if not REDIS_URL:
+    # The tests' own queue: a `make run` worker in the same checkout must not take
+    # the tasks a test's worker is waiting for.
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(VAR_DIR / "test-celery-broker")
