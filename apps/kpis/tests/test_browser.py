@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from apps.core.testing import log_in, wait_for
+from apps.core.testing import TRANSACTIONAL_DB, log_in, wait_for
 from apps.kpis import presets
 from apps.kpis.models import AppraisalCycle, AppraisalForm
 from apps.kpis.policies import previous_period
@@ -120,3 +120,41 @@ def test_monthly_appraisal_flow(browser_page, celery_worker_process, people, tmp
     assert header[6] == "业务协作贡献" and row[6] == 87.5
     assert (row[after], row[after + 1], row[after + 2]) == (92, "S", 1.5)
     assert len(rows) == 6  # the WeChat department
+
+
+@pytest.mark.browser
+@TRANSACTIONAL_DB
+def test_hr_edits_a_template_in_the_browser(browser_page, people):
+    """HR adds an indicator row in place, is told the section no longer adds up, fixes
+    it, and saves a new version."""
+    from apps.kpis.models import AppraisalTemplate, Indicator
+
+    page = browser_page
+    presets.install()
+    template = AppraisalTemplate.objects.get(
+        is_active=True, department__code="wechat", position__code="ops_specialist"
+    )
+    _as(page, "hr", "/kpis/")
+    page.click("[data-testid=templates-link]")
+    page.click(f"text={template.name}")
+    page.click("[data-testid=edit-template]")
+    rows = int(page.input_value("#id_items-TOTAL_FORMS"))
+    page.click("[data-testid=add-row-items]")
+    page.fill(f"#id_items-{rows}-section", "1")
+    page.select_option(
+        f"#id_items-{rows}-indicator", str(Indicator.objects.get(code="innovation").pk)
+    )
+    page.fill(f"#id_items-{rows}-weight", "5")
+    page.click("[data-testid=save-template]")
+    assert "工作业绩" in page.inner_text("[data-testid=form-error]")
+    # take the 5 from the first indicator of that section, and save
+    first = page.locator("#id_items-0-weight")
+    first.fill(str(Decimal(first.input_value()) - 5))
+    page.click("[data-testid=save-template]")
+    page.wait_for_selector("[data-testid=edit-template]")
+    saved = AppraisalTemplate.objects.get(is_active=True, pk__gt=template.pk,
+                                          department=template.department,
+                                          position=template.position)  # fmt: skip
+    assert saved.sections.first().items.filter(indicator__code="innovation").exists()
+    template.refresh_from_db()
+    assert not template.is_active
