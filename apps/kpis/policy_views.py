@@ -42,10 +42,9 @@ def policy_edit(request, department_pk):
     department = get_object_or_404(Department, pk=department_pk, is_active=True)
     policy.require(policy.is_hr(request.user, department), _("Only HR sets appraisal policies."))
     resolver = Resolver()
+    in_force = resolver.policy(department.pk)
     form, bands = policy_forms(
-        request.POST or None,
-        policy=resolver.policy(department.pk),
-        bands=resolver.bands_for(department.pk),
+        request.POST or None, policy=in_force, bands=resolver.bands_for(department.pk)
     )
     status = 200
     if request.method == "POST":
@@ -70,6 +69,12 @@ def policy_edit(request, department_pk):
     return render(
         request,
         "kpis/policy_edit.html",
-        {"department": department, "form": form, "bands": bands},
+        {
+            "department": department,
+            "form": form,
+            "bands": bands,
+            "own": in_force.department_id == department.pk,
+            "follows": Department.objects.filter(pk=in_force.department_id).first(),
+        },
         status=status,
     )

@@ -101,3 +101,12 @@ def test_bad_policies_are_refused_and_nothing_changes(
     assert list(GradeBand.objects.values_list("policy_id", "grade", "min_score")) == bands_before
     assert Decimal(data["bands-0-min_score"]) == 90  # what was typed comes back
     assert 'value="90"' in response.content.decode()
+
+
+def test_the_editor_says_whose_policy_a_department_follows(kpi_presets, org, users, client_for):
+    hr = client_for(users["hr"])
+    AppraisalPolicy.objects.filter(department=org["design"]).delete()
+    page = hr.get(f"/kpis/policies/{org['design'].pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "follows the default policy today" in page.content.decode()
+    own = hr.get(f"/kpis/policies/{org['wechat'].pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-testid="policy-follows"' not in own.content.decode()
