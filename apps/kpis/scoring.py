@@ -211,3 +211,38 @@ def check_weights(sections: Sequence[dict]) -> None:
         raise ApplicationError(
             _("The weights total %(t)s; they must total 100.") % {"t": q(total)}, field="weights"
         )
+
+
+def check_indicator_shapes(*, bands, levels, scale_max) -> None:
+    """Bands are [[threshold, score 0–100], …] and levels [{"value": 1…scale_max,
+    "descriptor": …}, …], so scoring and rating never meet a shape they cannot read.
+    Raises ApplicationError(field="bands" / "levels")."""
+    try:
+        pairs = [(Decimal(str(t)), Decimal(str(p))) for t, p in (bands or [])]
+    except (TypeError, ValueError, ArithmeticError):
+        pairs = None
+    if (
+        pairs is None
+        or not isinstance(bands or [], list)
+        or any(not ZERO <= score <= HUNDRED for _threshold, score in pairs)
+    ):
+        raise ApplicationError(
+            _("Bands are a list of [threshold, score] pairs, each score from 0 to 100."),
+            field="bands",
+        )
+    levels = levels or []
+    if not isinstance(levels, list) or any(
+        not isinstance(level, dict)
+        or not isinstance(level.get("value"), int)
+        or not 1 <= level["value"] <= (scale_max or 0)
+        or not str(level.get("descriptor", "")).strip()
+        for level in levels
+    ):
+        raise ApplicationError(
+            _(
+                'Levels are a list of {"value": a whole number from 1 to %(max)s, '
+                '"descriptor": what that level looks like}.'
+            )
+            % {"max": scale_max},
+            field="levels",
+        )

@@ -73,6 +73,11 @@ def indicator_save(*, actor, data: dict, indicator: Indicator | None = None) -> 
     """Create or update a library indicator after checking its rule is complete."""
     policy.require(policy.can_run_cycles(actor), _("Only HR maintains the indicator library."))
     kind = data.get("kind") or (indicator.kind if indicator else "")
+    scoring.check_indicator_shapes(
+        bands=data.get("bands", indicator.bands if indicator else []),
+        levels=data.get("levels", indicator.levels if indicator else []),
+        scale_max=data.get("scale_max", indicator.scale_max if indicator else 5),
+    )
     if kind == Indicator.Kind.QUANTITATIVE:
         rule = data.get("rule") or "linear"
         data["rule"] = rule

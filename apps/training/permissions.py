@@ -43,16 +43,23 @@ def employee_of(user):
     return getattr(user, "employee", None) if getattr(user, "is_authenticated", False) else None
 
 
-def home_department(employee) -> Department | None:
-    """The department of the person's primary post today (any post if none is primary)."""
-    assignment = (
+def home_departments(employee_ids) -> dict[int, Department]:
+    """Each person's department: that of their primary post today (any post if none is
+    primary). One query for any number of people."""
+    assignments = (
         Assignment.objects.active_on()
-        .filter(employee=employee)
+        .filter(employee_id__in=list(employee_ids))
         .select_related("post__department")
-        .order_by("-is_primary", "-start_date")
-        .first()
+        .order_by("employee_id", "-is_primary", "-start_date")
     )
-    return assignment.post.department if assignment else None
+    homes: dict[int, Department] = {}
+    for assignment in assignments:
+        homes.setdefault(assignment.employee_id, assignment.post.department)
+    return homes
+
+
+def home_department(employee) -> Department | None:
+    return home_departments([employee.pk]).get(employee.pk)
 
 
 # --- Plans ---------------------------------------------------------------------------

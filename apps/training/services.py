@@ -938,16 +938,18 @@ def training_from_appraisal_results(signals, *, today: dt.date | None = None) ->
             "user", "supervisor__user"
         )
     }
+    homes = policy.home_departments(employees)
     for signal in fresh:
         employee = employees.get(signal.employee_id)
-        if employee is None or not employee.is_active:
+        department = homes.get(signal.employee_id)
+        if employee is None or not employee.is_active or department is None:
             counts["skipped"] += 1
             continue
         with transaction.atomic():
             created = (
-                _required_training_from(signal, employee, today, calendar)
+                _required_training_from(signal, employee, department, today, calendar)
                 if signal.kind == "below_standard"
-                else _development_flag_from(signal, employee, today, calendar)
+                else _development_flag_from(signal, employee, department, today, calendar)
                 if signal.kind == "excellent"
                 else None
             )
@@ -972,14 +974,9 @@ def _handled_sources(signals) -> set[tuple[str, str, str]]:
     return handled
 
 
-def _required_training_from(signal, employee, today, calendar):
-    if TrainingAssignment.objects.filter(
-        source_type=signal.source_type, source_id=str(signal.source_id)
-    ).exists():
-        return None
-    department = policy.home_department(employee)
-    if department is None:
-        return None
+def _required_training_from(signal, employee, department, today, calendar):
+    """One new signal (already-handled sources were filtered out in one query; the
+    unique source constraint turns a concurrent run's duplicate into None)."""
     try:
         with transaction.atomic():
             assignment = TrainingAssignment.objects.create(
@@ -1031,14 +1028,7 @@ def _required_training_from(signal, employee, today, calendar):
     return assignment
 
 
-def _development_flag_from(signal, employee, today, calendar):
-    if DevelopmentFlag.objects.filter(
-        source_type=signal.source_type, source_id=str(signal.source_id)
-    ).exists():
-        return None
-    department = policy.home_department(employee)
-    if department is None:
-        return None
+def _development_flag_from(signal, employee, department, today, calendar):
     try:
         with transaction.atomic():
             flag = DevelopmentFlag.objects.create(

@@ -86,6 +86,11 @@ def test_hr_creates_and_edits_an_indicator(kpi_presets, users, client_for):
         ({"source": "auto", "auto_source": ""}, "automatic source"),
         ({"bands": "[[1, 100"}, "JSON"),
         ({"code": "has spaces"}, "letters, numbers"),
+        ({"rule": "bands", "bands": '{"a": 1}'}, "[threshold, score] pairs"),
+        ({"rule": "bands", "bands": '[["x", 50]]'}, "[threshold, score] pairs"),
+        ({"rule": "bands", "bands": "[[1, 150]]"}, "from 0 to 100"),
+        ({"kind": "qualitative", "levels": '[{"value": 9, "descriptor": "优"}]'}, "1 to 5"),
+        ({"kind": "qualitative", "levels": '["优"]'}, "descriptor"),
     ],
 )
 def test_bad_indicators_are_refused_with_a_message(
