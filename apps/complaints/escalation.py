@@ -6,21 +6,22 @@ complaints:
    waiting for the complainant has its clock paused and is not scanned);
 2. an Escalation per breach is written in the database: on PostgreSQL one
    ``INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING`` whose rows feed one
-   ``UPDATE … FROM`` that flags the breached complaints (unless notify-only) and one
-   count by department and kind — a single statement, nothing travels through Python.
-   Elsewhere (SQLite) the ORM does the same with bulk_create(ignore_conflicts=True).
-   The unique (complaint, kind, cycle) makes a second run, or two runs at once, a no-op;
-3. each department's nearest supervisor (manager) gets one notification with the count.
+   ``UPDATE … FROM`` that flags the breached complaints (unless notify-only) — a single
+   statement that returns the escalations it wrote. Elsewhere (SQLite) the ORM does the
+   same with bulk_create(ignore_conflicts=True). The unique (complaint, kind, cycle)
+   makes a second run, or two runs at once, a no-op;
+3. each escalated complaint gets one audit row, bulk-inserted (1,000 per statement);
+4. each department's nearest supervisor (manager) gets one notification with the count.
 """
 
 import uuid
+from collections import namedtuple
 
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    Count,
     Exists,
     OuterRef,
     Q,
@@ -79,12 +80,20 @@ def _breach_rows(now):
     return breaches(now).annotate(breach_notify_only=notify_only)
 
 
-def _escalate_in_postgres(now, run) -> tuple[list[tuple], int]:
+# One escalated complaint as the database reports it back.
+Escalated = namedtuple(
+    "Escalated", "complaint_id code state kind cycle department_id notify_only flagged"
+)
+
+
+def _escalate_in_postgres(now, run) -> list[Escalated]:
     """One statement: insert the escalations (a conflicting row is skipped), flag their
-    complaints unless notify-only, and count them by department and kind."""
+    complaints unless notify-only, and return one row per escalation it wrote."""
     select_sql, select_params = (
         _breach_rows(now)
-        .values("pk", "cycle", "department_id", "breach_kind", "breach_notify_only")
+        .values(
+            "pk", "code", "state", "cycle", "department_id", "breach_kind", "breach_notify_only"
+        )
         .order_by()
         .query.sql_with_params()
     )
@@ -100,7 +109,7 @@ def _escalate_in_postgres(now, run) -> tuple[list[tuple], int]:
                    found.breach_notify_only, %s, %s
             FROM found
             ON CONFLICT (complaint_id, kind, cycle) DO NOTHING
-            RETURNING complaint_id, kind, department_id, notify_only
+            RETURNING complaint_id, kind, cycle, department_id, notify_only
         ),
         flagged AS (
             UPDATE {complaints} AS c SET is_escalated = TRUE, escalated_at = %s
@@ -109,47 +118,84 @@ def _escalate_in_postgres(now, run) -> tuple[list[tuple], int]:
               AND NOT inserted.notify_only AND NOT c.is_escalated
             RETURNING c.id
         )
-        SELECT department_id, kind, COUNT(*), (SELECT COUNT(*) FROM flagged)
-        FROM inserted GROUP BY department_id, kind ORDER BY department_id, kind
+        SELECT inserted.complaint_id, found.code, found.state, inserted.kind, inserted.cycle,
+               inserted.department_id, inserted.notify_only, flagged.id IS NOT NULL
+        FROM inserted
+        JOIN found ON found.pk = inserted.complaint_id AND found.breach_kind = inserted.kind
+        LEFT JOIN flagged ON flagged.id = inserted.complaint_id
+        ORDER BY inserted.complaint_id
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*select_params, run, now, now])
-        result = cursor.fetchall()
-    counts = [(department_id, kind, n) for department_id, kind, n, _ in result]
-    flagged = result[0][3] if result else 0
-    return counts, flagged
+        return [Escalated(*row) for row in cursor.fetchall()]
 
 
-def _escalate_with_orm(now, run) -> tuple[list[tuple], int]:
+def _escalate_with_orm(now, run) -> list[Escalated]:
     """The same through the ORM (SQLite): rows built in Python, bulk-inserted."""
-    found = _breach_rows(now).values_list(
-        "pk", "breach_kind", "cycle", "department_id", "breach_notify_only"
-    )
-    rows = [
-        Escalation(
-            complaint_id=pk,
-            kind=kind,
-            cycle=cycle,
-            department_id=department_id,
-            notify_only=notify_only,
-            run=run,
-            created_at=now,
+    rows = list(
+        _breach_rows(now).values_list(
+            "pk", "code", "state", "breach_kind", "cycle", "department_id", "breach_notify_only"
         )
-        for pk, kind, cycle, department_id, notify_only in found
-    ]
-    if not rows:
-        return [], 0
-    Escalation.objects.bulk_create(rows, ignore_conflicts=True)
-    mine = Escalation.objects.filter(run=run)
-    flagged = Complaint.objects.filter(
-        pk__in=mine.filter(notify_only=False).values("complaint_id"), is_escalated=False
-    ).update(is_escalated=True, escalated_at=now)
-    counts = list(
-        mine.values_list("department_id", "kind")
-        .annotate(n=Count("pk"))
-        .order_by("department_id", "kind")
     )
-    return counts, flagged
+    if not rows:
+        return []
+    found = {pk: (code, state) for pk, code, state, *_ in rows}
+    Escalation.objects.bulk_create(
+        [
+            Escalation(
+                complaint_id=pk,
+                kind=kind,
+                cycle=cycle,
+                department_id=department_id,
+                notify_only=notify_only,
+                run=run,
+                created_at=now,
+            )
+            for pk, _code, _state, kind, cycle, department_id, notify_only in rows
+        ],
+        ignore_conflicts=True,
+    )
+    mine = list(
+        Escalation.objects.filter(run=run)
+        .order_by("complaint_id")
+        .values_list(
+            "complaint_id",
+            "kind",
+            "cycle",
+            "department_id",
+            "notify_only",
+            "complaint__is_escalated",
+        )
+    )
+    to_flag = {pk for pk, *_, notify_only, escalated in mine if not (notify_only or escalated)}
+    Complaint.objects.filter(pk__in=to_flag).update(is_escalated=True, escalated_at=now)
+    return [
+        Escalated(pk, *found[pk], kind, cycle, department_id, notify_only, pk in to_flag)
+        for pk, kind, cycle, department_id, notify_only, _escalated in mine
+    ]
+
+
+def _audit(escalated: list[Escalated], run) -> None:
+    """One audit row per escalated complaint, for its timeline: which clock it missed,
+    in which cycle, and whether the complaint was flagged (not under notify-only)."""
+    audit.record_rows(
+        actor=None,
+        action="complaint.escalate",
+        rows=(
+            audit.AuditRow(
+                object_type=audit.object_type_of(Complaint),
+                object_id=e.complaint_id,
+                object_repr=e.code,
+                from_state=e.state,
+                to_state=e.state,  # a breach escalates; it does not move the state
+                comment=f"{e.kind} deadline missed, cycle {e.cycle}"
+                + (", notify only" if e.notify_only else "")
+                + f", run {run}",
+                changes={"is_escalated": [False, True]} if e.flagged else {},
+            )
+            for e in escalated
+        ),
+    )
 
 
 @transaction.atomic
@@ -158,15 +204,17 @@ def escalate_breaches(now=None) -> dict:
     now = now or timezone.now()
     run = uuid.uuid4()
     if connection.vendor == "postgresql":
-        counts, flagged = _escalate_in_postgres(now, run)
+        escalated = _escalate_in_postgres(now, run)
     else:
-        counts, flagged = _escalate_with_orm(now, run)
-    if not counts:
+        escalated = _escalate_with_orm(now, run)
+    if not escalated:
         return {"escalated": 0, "flagged": 0, "notified": 0}
-    escalated = sum(n for _, _, n in counts)
+    _audit(escalated, run)
     by_department: dict[int, dict] = {}
-    for department_id, kind, n in counts:
-        by_department.setdefault(department_id, {})[kind] = n
+    for e in escalated:
+        kinds = by_department.setdefault(e.department_id, {})
+        kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    flagged = sum(e.flagged for e in escalated)
     departments = Department.objects.filter(pk__in=by_department)
     managers = holders.holders_by_department(Authority.SUPERVISE, departments, nearest=True)
     notified = 0
@@ -196,4 +244,4 @@ def escalate_breaches(now=None) -> dict:
             comment=f"{sum(kinds.values())} breach(es), run {run}",
             changes={k: [0, v] for k, v in kinds.items()},
         )
-    return {"escalated": escalated, "flagged": flagged, "notified": notified}
+    return {"escalated": len(escalated), "flagged": flagged, "notified": notified}
