@@ -718,11 +718,13 @@ def budget_increase_request(*, actor, campaign: Campaign, amount, reason: str) -
         requested_by=actor,
         approval_step=Campaign.Step.MANAGER,
     )
-    audit.record(
+    _audit_increase(
         actor=actor,
-        obj=campaign,
+        campaign=campaign,
+        increase=increase,
         action="campaign.budget_increase_request",
-        comment=f"+¥{amount}: {reason}",
+        from_state="",
+        note=reason.strip(),
     )
     _notify_approvers(
         campaign,
@@ -730,6 +732,39 @@ def budget_increase_request(*, actor, campaign: Campaign, amount, reason: str) -
         format_lazy(gettext_lazy("Budget increase to approve: {t}"), t=campaign.theme),
     )
     return increase
+
+
+def _audit_increase(*, actor, campaign, increase, action, from_state, note="", changes=None):
+    """The campaign's audit row for a step of one budget increase: which increase, how
+    much, the budget it takes the campaign from and to, and the increase's from/to state
+    (the campaign's own state does not move)."""
+    amount = increase.amount
+    before = campaign.approved_budget
+    if increase.state == BudgetIncrease.State.APPROVED:
+        before -= amount  # already added to the campaign
+    after = before + amount
+
+    def yuan(value) -> str:  # fixed two places, whether the value came from a form or the DB
+        return f"{value:.2f}"
+
+    audit.record(
+        actor=actor,
+        obj=campaign,
+        action=action,
+        from_state=from_state,
+        to_state=increase.state,
+        comment=f"budget increase #{increase.pk}: +¥{yuan(amount)}, "
+        f"¥{yuan(before)} → ¥{yuan(after)}" + (f" ({note})" if note else ""),
+        changes={
+            "budget_increase": {
+                "id": increase.pk,
+                "amount": yuan(amount),
+                "from_budget": yuan(before),
+                "to_budget": yuan(after),
+            },
+            **(changes or {}),
+        },
+    )
 
 
 def _lock_increase(increase):
@@ -765,11 +800,14 @@ def budget_increase_approve(
     ):
         increase.approval_step = Campaign.Step.DIRECTOR
         increase.save(update_fields=["approval_step"])
-        audit.record(
+        _audit_increase(
             actor=actor,
-            obj=campaign,
+            campaign=campaign,
+            increase=increase,
             action="campaign.budget_increase_step",
-            comment=f"+¥{increase.amount}",
+            from_state=BudgetIncrease.State.PENDING,
+            note=comment,
+            changes={"approval_step": [step, increase.approval_step]},
         )
         _notify_approvers(
             campaign,
@@ -783,11 +821,14 @@ def budget_increase_approve(
     increase.save(update_fields=["state", "approval_step", "decided_at"])
     campaign.approved_budget = new_budget
     campaign.save(update_fields=["approved_budget", "updated_at"])
-    audit.record(
+    _audit_increase(
         actor=actor,
-        obj=campaign,
+        campaign=campaign,
+        increase=increase,
         action="campaign.budget_increase_approve",
-        comment=f"+¥{increase.amount} → ¥{new_budget}",
+        from_state=BudgetIncrease.State.PENDING,
+        note=comment,
+        changes={"approved_budget": [f"{new_budget - increase.amount:.2f}", f"{new_budget:.2f}"]},
     )
     notify(
         recipients=[increase.requested_by, campaign.owner],
@@ -817,8 +858,13 @@ def budget_increase_return(*, actor, increase: BudgetIncrease, comment: str) -> 
     increase.approval_step = Campaign.Step.NONE
     increase.decided_at = timezone.now()
     increase.save(update_fields=["state", "approval_step", "decided_at"])
-    audit.record(
-        actor=actor, obj=campaign, action="campaign.budget_increase_return", comment=comment
+    _audit_increase(
+        actor=actor,
+        campaign=campaign,
+        increase=increase,
+        action="campaign.budget_increase_return",
+        from_state=BudgetIncrease.State.PENDING,
+        note=comment.strip(),
     )
     notify(
         recipients=[increase.requested_by],
