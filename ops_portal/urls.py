@@ -4,7 +4,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from apps.core.forms import ThrottledAdminAuthenticationForm
 from apps.org.views import switch_language
+
+# The admin's log-in counts and refuses failures like the app's (apps.core.login_throttle).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 api_v1 = [
     path("org/", include("apps.org.api_urls")),

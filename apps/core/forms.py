@@ -1,13 +1,19 @@
 from django import forms
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import login_throttle
+from apps.core.client_address import client_address
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's log-in form, refusing to try once an account has failed too often."""
+class ThrottledLoginMixin:
+    """Refuses to check a password once login_throttle says this user name or address
+    has failed too often; counts wrong passwords and clears the count on success.
+
+    Shared by the app's and the admin site's log-in forms, so neither is a way around
+    the other's lockout."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
@@ -19,7 +25,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username", "")
-        address = login_throttle.client_address(self.request)
+        address = client_address(self.request)
         if login_throttle.is_locked(username, address):
             raise forms.ValidationError(
                 self.error_messages["throttled"],
@@ -29,10 +35,27 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         try:
             cleaned = super().clean()
         except forms.ValidationError:
-            login_throttle.record_failure(username, address)
+            # Only a wrong password counts: the right one refused for being inactive or
+            # not staff (admin) is no guess.
+            if self.user_cache is None:
+                login_throttle.record_failure(username, address)
             raise
-        login_throttle.clear(username, address)
+        if self.user_cache is not None:  # None: a field was empty, nothing was checked
+            login_throttle.record_success(username, address)
         return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLoginMixin, AuthenticationForm):
+    """Django's log-in form with the failure throttle."""
+
+
+class ThrottledAdminAuthenticationForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin site's log-in form (staff only) with the same throttle."""
+
+    error_messages = {
+        **AdminAuthenticationForm.error_messages,
+        "throttled": ThrottledLoginMixin.error_messages["throttled"],
+    }
 
 
 class BootstrapFormMixin:

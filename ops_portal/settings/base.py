@@ -135,9 +135,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed log-ins per (username, client address) before the form refuses to try.
+# Failed log-ins before the app's and the admin's log-in refuse to try (apps.core.login_throttle):
+# per user name from one address, per address over all names, per name from all addresses
+# (not applied from an address where that person logged in within LOGIN_KNOWN_ADDRESS_DAYS).
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
+LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=30)
 LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
+# Proxies whose X-Forwarded-For is believed (IPs or CIDR networks); empty: trust nobody and
+# key throttles on the connection's own address (apps.core.client_address).
+TRUSTED_PROXIES = env.list("DJANGO_TRUSTED_PROXIES", default=[])
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous object grants
 
 # --- I18n: Simplified Chinese first, English second; Asia/Shanghai by default.
