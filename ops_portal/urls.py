@@ -32,6 +32,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
     path("admin/", admin.site.urls),
+    # django-simple-captcha's images for the public complaint form, served by the app.
+    path("captcha/", include("captcha.urls")),
 ]
 
 if settings.DEBUG:

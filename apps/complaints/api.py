@@ -23,6 +23,8 @@ from apps.complaints.serializers import (
     MergeSerializer,
     MessageSerializer,
     OwnerSerializer,
+    PublicCaptchaSerializer,
+    PublicComplaintCreateSerializer,
     PublicComplaintSerializer,
     PublicCreatedSerializer,
     ResolveSerializer,
@@ -32,6 +34,7 @@ from apps.complaints.serializers import (
     TaskSerializer,
     TextSerializer,
 )
+from apps.core.client_address import client_address
 from apps.core.errors import ApplicationError, PermissionDenied
 
 PARSERS = [JSONParser, MultiPartParser, FormParser]
@@ -266,15 +269,38 @@ class SlaPolicyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "severity"
 
 
-@extend_schema(request=ComplaintCreateSerializer, responses={201: PublicCreatedSerializer})
+@extend_schema(request=PublicComplaintCreateSerializer, responses={201: PublicCreatedSerializer})
 @api_view(["POST"])
 @permission_classes([AllowAny])
 @parser_classes(PARSERS)
 def public_submit(request):
-    """File a complaint without logging in (rate limited per IP, like the web form). The
-    tracking token is returned once; keep it — it is the only key to the complaint."""
-    intake.check_rate_limit(intake.client_address(request))
-    data = _validated(ComplaintCreateSerializer, request.data)
+    """File a complaint without logging in, guarded like the web form: rate limited per
+    address, a honeypot (`website` must stay empty), and once an address has filed a few
+    complaints a captcha (`captcha_key` from public/captcha/ and `captcha_answer`).
+    The tracking token is returned once; keep it — it is the only key to the complaint."""
+    address = client_address(request)
+    if request.data.get("website"):
+        # Tell a bot nothing useful; store nothing (the form answers the same).
+        raise ApplicationError(
+            _(
+                "Your complaint could not be accepted. Please reload the form and try again, "
+                "or call our hotline."
+            )
+        )
+    intake.check_rate_limit(address)
+    data = _validated(PublicComplaintCreateSerializer, request.data)
+    if intake.captcha_required(address):
+        if not data["captcha_key"] or not data["captcha_answer"]:
+            raise ApplicationError(
+                _(
+                    "Several complaints came from your network recently: answer a captcha. "
+                    "Get one from %(url)s and send its captcha_key with the characters of its "
+                    "image as captcha_answer."
+                )
+                % {"url": request.build_absolute_uri(reverse("complaint-public-captcha"))},
+                field="captcha_answer",
+            )
+        intake.check_captcha(data["captcha_key"], data["captcha_answer"])
     complaint, token = services.complaint_submit(
         channel=Channel.API,
         category=data["category"],
@@ -284,6 +310,7 @@ def public_submit(request):
         contact_email=data["contact_email"],
         attachments=_files(request),
     )
+    intake.record_accepted(address)
     return Response(
         {
             "code": complaint.code,
@@ -292,6 +319,23 @@ def public_submit(request):
         },
         status=status.HTTP_201_CREATED,
     )
+
+
+@extend_schema(request=None, responses={201: PublicCaptchaSerializer})
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def public_captcha(request):
+    """A new captcha for public/: show the image (PNG, served by this site), send its key
+    and the characters as captcha_key and captcha_answer. Each answers once, within 5
+    minutes; `required` says whether this address needs one now."""
+    address = client_address(request)
+    key, image = intake.new_captcha(address)
+    body = {
+        "captcha_key": key,
+        "image_url": request.build_absolute_uri(image),
+        "required": intake.captcha_required(address),
+    }
+    return Response(body, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(responses={200: PublicComplaintSerializer})

@@ -11,6 +11,7 @@ router.register("", api.ComplaintViewSet, basename="complaint")
 
 urlpatterns = [
     path("public/", api.public_submit, name="complaint-public-submit"),
+    path("public/captcha/", api.public_captcha, name="complaint-public-captcha"),
     path("stats/", api.stats, name="complaint-stats"),
     path("track/<str:token>/", api.track, name="complaint-track"),
     path("track/<str:token>/information/", api.track_information, name="complaint-track-info"),

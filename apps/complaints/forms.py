@@ -1,5 +1,6 @@
 import datetime as dt
 
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -93,6 +94,25 @@ class PublicComplaintForm(_ComplaintFields):
         "contact_email",
         "attachments",
     ]
+
+    def __init__(self, *args, captcha: bool = False, **kwargs):
+        """`captcha`: this address has filed its share without one (intake.captcha_required)."""
+        super().__init__(*args, **kwargs)
+        if captcha:
+            self.fields["captcha"] = CaptchaField(
+                label=_("Characters in the picture"),
+                help_text=_(
+                    "Several complaints came from your network recently: type the characters "
+                    "you see, so we know you are not a program. A wrong answer shows a new picture."
+                ),
+                error_messages={
+                    "required": _("Type the characters in the picture."),
+                    "invalid": _("The characters did not match. Try the new picture."),
+                },
+                widget=CaptchaTextInput(),
+            )
+            self.fields["captcha"].widget.template_name = "complaints/_captcha_widget.html"
+            self.style()
 
     def visible_fields(self):
         # The honeypot is rendered on its own, inside a visually hidden block.

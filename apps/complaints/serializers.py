@@ -159,6 +159,30 @@ class ComplaintCreateSerializer(serializers.Serializer):
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
 
 
+class PublicComplaintCreateSerializer(ComplaintCreateSerializer):
+    """What the public endpoint accepts: the complaint, the honeypot, and the captcha
+    (key from POST public/captcha/ and the characters in its image) once one is asked for."""
+
+    website = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Leave empty. Anything here marks the request as a bot's and nothing is stored.",
+    )
+    captcha_key = serializers.CharField(required=False, allow_blank=True, default="", max_length=40)
+    captcha_answer = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=32
+    )
+
+
+class PublicCaptchaSerializer(serializers.Serializer):
+    captcha_key = serializers.CharField()
+    image_url = serializers.CharField()
+    required = serializers.BooleanField(
+        help_text="Whether your next complaint from this address must carry the answer."
+    )
+
+
 class PublicCreatedSerializer(serializers.Serializer):
     code = serializers.CharField()
     tracking_token = serializers.CharField()

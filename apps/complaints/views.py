@@ -36,6 +36,7 @@ from apps.complaints.models import (
     CoordinationTask,
     Severity,
 )
+from apps.core.client_address import client_address
 from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.forms import apply_service_error
 from apps.core.selectors import audit_trail_of
@@ -48,14 +49,17 @@ _SESSION_TOKEN = "complaints_new_token"  # noqa: S105 - a session key, not a sec
 
 
 def public_new(request):
-    form = PublicComplaintForm(request.POST or None, request.FILES or None)
+    address = client_address(request)
+    form = PublicComplaintForm(
+        request.POST or None, request.FILES or None, captcha=intake.captcha_required(address)
+    )
     status = 200
     if request.method == "POST":
         if form.is_bot():
             # Tell a bot nothing useful; store nothing.
             return render(request, "complaints/public_rejected.html", status=400)
         try:
-            intake.check_rate_limit(intake.client_address(request))
+            intake.check_rate_limit(address)
         except intake.RateLimited as error:
             form.add_error(None, str(error.message))
             return render(request, "complaints/public_new.html", {"form": form}, status=429)
@@ -74,6 +78,7 @@ def public_new(request):
             except ApplicationError as error:
                 apply_service_error(form, error)
             else:
+                intake.record_accepted(address)
                 request.session[_SESSION_TOKEN] = [complaint.code, token]
                 return redirect("complaints:public_done")
         status = 400

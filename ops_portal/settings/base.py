@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "guardian",
     "django_htmx",
     "django_celery_beat",
+    "captcha",  # django-simple-captcha: the public complaint form's challenge, self-hosted
 ]
 
 MIDDLEWARE = [
@@ -266,6 +267,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Public complaint intake (apps.complaints.intake): complaints accepted from one client
+# address per window before each further one needs a captcha (django-simple-captcha, drawn
+# by the app itself: no outside service, so it works on intranets and in mainland China).
+COMPLAINTS_CAPTCHA_AFTER = env.int("COMPLAINTS_CAPTCHA_AFTER", default=2)
+COMPLAINTS_CAPTCHA_WINDOW = env.int("COMPLAINTS_CAPTCHA_WINDOW", default=3600)
+CAPTCHA_TIMEOUT = 5  # minutes a captcha may be answered in
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
