@@ -4,14 +4,13 @@ Public (no login): the complaint form, its thank-you page with the tracking link
 tracking page where the complainant follows up. Staff: list, detail (actions via htmx),
 staff entry, tasks for my department, reports."""
 
-import csv
 import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +35,7 @@ from apps.complaints.models import (
     CoordinationTask,
     Severity,
 )
+from apps.core import exports
 from apps.core.client_address import client_address
 from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.forms import apply_service_error
@@ -207,60 +207,48 @@ def complaint_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _export_csv(user, complaints):
-    """A streamed CSV; contact details masked unless the user handles that complaint."""
-    writer = csv.writer(_Echo())
+    """A streamed CSV; contact details masked unless the user handles that complaint.
+    Names and contacts come from the public form: exports.csv_response keeps them text."""
 
     def rows():
-        yield "\ufeff"
-        yield writer.writerow(
-            [
-                _("Tracking code"),
-                _("Received"),
-                _("Channel"),
-                _("Category"),
-                _("Severity"),
-                _("State"),
-                _("Department"),
-                _("Owner"),
-                _("Contact name"),
-                _("Phone"),
-                _("E-mail"),
-                _("Accept by"),
-                _("Resolve by"),
-                _("Rating"),
-            ]
-        )
+        yield [
+            _("Tracking code"),
+            _("Received"),
+            _("Channel"),
+            _("Category"),
+            _("Severity"),
+            _("State"),
+            _("Department"),
+            _("Owner"),
+            _("Contact name"),
+            _("Phone"),
+            _("E-mail"),
+            _("Accept by"),
+            _("Resolve by"),
+            _("Rating"),
+        ]
         for c in complaints.iterator(chunk_size=500):
             full = policy.can_see_contact(user, c)
             show = (lambda v: v) if full else mask_contact
-            yield writer.writerow(
-                [
-                    c.code,
-                    timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
-                    c.get_channel_display(),
-                    c.category.label,
-                    c.get_severity_display(),
-                    c.get_state_display(),
-                    c.department.label,
-                    c.owner.display_name if c.owner else "",
-                    show(c.contact_name),
-                    show(c.contact_phone),
-                    show(c.contact_email),
-                    timezone.localtime(c.accept_due_at).strftime("%Y-%m-%d %H:%M"),
-                    timezone.localtime(c.resolve_due_at).strftime("%Y-%m-%d %H:%M"),
-                    c.rating or "",
-                ]
-            )
+            yield [
+                c.code,
+                timezone.localtime(c.received_at).strftime("%Y-%m-%d %H:%M"),
+                c.get_channel_display(),
+                c.category.label,
+                c.get_severity_display(),
+                c.get_state_display(),
+                c.department.label,
+                c.owner.display_name if c.owner else "",
+                show(c.contact_name),
+                show(c.contact_phone),
+                show(c.contact_email),
+                timezone.localtime(c.accept_due_at).strftime("%Y-%m-%d %H:%M"),
+                timezone.localtime(c.resolve_due_at).strftime("%Y-%m-%d %H:%M"),
+                c.rating or "",
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="complaints.csv"'
-    return response
+    return exports.csv_response(rows(), "complaints.csv")
 
 
 @login_required
@@ -545,11 +533,13 @@ def _series(rows):
 
 
 def _reports_csv(stats, by_category, by_channel):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="complaint-report.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow([_("Figure"), _("Value")])
+    """Category and channel labels are typed in by staff: written through exports too."""
+    rows = _report_rows(stats, by_category, by_channel)
+    return exports.csv_response(rows, "complaint-report.csv", stream=False)
+
+
+def _report_rows(stats, by_category, by_channel):
+    yield [_("Figure"), _("Value")]
     for label, value in [
         (_("Complaints"), stats["total"]),
         (pgettext("complaint", "Accepted"), stats["accepted"]),
@@ -566,10 +556,9 @@ def _reports_csv(stats, by_category, by_channel):
         (_("Reply rate (%)"), stats["reply_rate_pct"]),
         (_("Average rating"), stats["satisfaction_avg"]),
     ] + [(_("Rating %(n)d") % {"n": k}, v) for k, v in stats["satisfaction"].items()]:
-        writer.writerow([label, "" if value is None else value])
-    writer.writerow([])
-    writer.writerow([_("Period"), _("Grouped by"), _("Group"), _("Complaints")])
+        yield [label, "" if value is None else value]
+    yield []
+    yield [_("Period"), _("Grouped by"), _("Group"), _("Complaints")]
     for by, rows in ((_("Category"), by_category), (_("Channel"), by_channel)):
         for r in rows:
-            writer.writerow([r["period"].isoformat(), by, r["label"], r["n"]])
-    return response
+            yield [r["period"].isoformat(), by, r["label"], r["n"]]

@@ -13,7 +13,6 @@ import math
 import os
 import tempfile
 
-import xlsxwriter
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files import File
 from django.db import connection, transaction
@@ -22,6 +21,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.core import audit
+from apps.core.exports import workbook as safe_workbook
+from apps.core.exports import write_text
 
 from . import permissions as policy
 from . import selectors
@@ -95,7 +96,8 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
     indicators = _indicators(cycle, department)
     column_of = {ind.pk: 4 + i for i, ind in enumerate(indicators)}
     after = 4 + len(indicators)
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "in_memory": False})
+    # Names, comments and indicator labels are user text: strings only, never formulas.
+    workbook = safe_workbook(path, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet(_("Appraisal sheet")[:31])
     title = workbook.add_format({"bold": True, "font_size": 14})
     head = workbook.add_format(
@@ -111,7 +113,7 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_footer("&C&P / &N")
     label = cycle.label + (f" · {department.label}" if department else "")
-    sheet.write(0, 0, f"{_('Appraisal sheet')} · {label}", title)
+    write_text(sheet, 0, 0, f"{_('Appraisal sheet')} · {label}", title)
     headers = [_("Employee number"), _("Employee name"), _("Department"), _("Position")]
     headers += [ind.label for ind in indicators]
     headers += [
@@ -124,7 +126,7 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
         _("Appeal"),
     ]
     for col, text in enumerate(headers):
-        sheet.write(2, col, text, head)
+        write_text(sheet, 2, col, text, head)
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 3, 12)
     sheet.set_column(4, after - 1, 9)
@@ -133,10 +135,10 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
     sheet.freeze_panes(3, 2)
     row = 3
     for form, scores, comments in _sheet_forms(cycle, user, department):
-        sheet.write(row, 0, form.employee.employee_no, cell)
-        sheet.write(row, 1, form.employee.name, cell)
-        sheet.write(row, 2, form.department.label, cell)
-        sheet.write(row, 3, form.position.label, cell)
+        write_text(sheet, row, 0, form.employee.employee_no, cell)
+        write_text(sheet, row, 1, form.employee.name, cell)
+        write_text(sheet, row, 2, form.department.label, cell)
+        write_text(sheet, row, 3, form.position.label, cell)
         for col in range(4, after):
             sheet.write_blank(row, col, None, number)
         for indicator_id, score in scores:
@@ -145,16 +147,16 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
             sheet.write_number(row, after, float(form.total_score), number)
         else:
             sheet.write_blank(row, after, None, number)
-        sheet.write(row, after + 1, form.grade, cell)
+        write_text(sheet, row, after + 1, form.grade, cell)
         if form.bonus_coefficient is not None:
             sheet.write_number(row, after + 2, float(form.bonus_coefficient), number)
         else:
             sheet.write_blank(row, after + 2, None, number)
-        sheet.write(row, after + 3, form.supervisor_comment, wrap)
-        sheet.write(row, after + 4, "\n".join(comments), wrap)
-        sheet.write(row, after + 5, form.calibration_reason, wrap)
+        write_text(sheet, row, after + 3, form.supervisor_comment, wrap)
+        write_text(sheet, row, after + 4, "\n".join(comments), wrap)
+        write_text(sheet, row, after + 5, form.calibration_reason, wrap)
         appeal = getattr(form, "appeal", None)
-        sheet.write(row, after + 6, appeal.get_state_display() if appeal else "", wrap)
+        write_text(sheet, row, after + 6, appeal.get_state_display() if appeal else "", wrap)
         row += 1
         if progress and (row - 3) % every == 0:
             progress(row - 3)
