@@ -52,9 +52,9 @@ def complaint_visibility_q(user) -> Q:
     )
     return (
         Q(owner=user)
-        | department_q(user, Authority.HANDLE_COMPLAINT)
-        | department_q(user, Authority.SUPERVISE)
-        | department_q(user, Authority.VIEW_DEPARTMENT)
+        | department_q(
+            user, Authority.HANDLE_COMPLAINT, Authority.SUPERVISE, Authority.VIEW_DEPARTMENT
+        )
         | Q(Exists(tasks_here))
     )
 
@@ -75,7 +75,7 @@ def require_view(user, complaint) -> None:
 
 
 def task_visibility_q(user) -> Q:
-    return department_q(user, Authority.COORDINATE_TASK) | department_q(user, Authority.SUPERVISE)
+    return department_q(user, Authority.COORDINATE_TASK, Authority.SUPERVISE)
 
 
 def can_close_task(user, task) -> bool:
@@ -90,10 +90,7 @@ def has_department_tasks(user) -> bool:
 
 def report_departments(user):
     """Departments whose complaint figures `user` may see: where they supervise or handle."""
-    return (
-        departments_where(user, Authority.SUPERVISE)
-        | departments_where(user, Authority.HANDLE_COMPLAINT)
-    ).distinct()
+    return departments_where(user, Authority.SUPERVISE, Authority.HANDLE_COMPLAINT).distinct()
 
 
 def can_view_reports(user) -> bool:

@@ -55,8 +55,7 @@ def item_visibility_q(user) -> Q:
     return (
         Q(author=user)
         | Q(designer=user)
-        | org_policy.department_q(user, Authority.VIEW_DEPARTMENT)
-        | org_policy.department_q(user, Authority.REVIEW_CONTENT)
+        | org_policy.department_q(user, Authority.VIEW_DEPARTMENT, Authority.REVIEW_CONTENT)
     )
 
 

@@ -221,9 +221,9 @@ def calendar_month(user, year: int, month: int):
         day = timezone.localtime(item.publish_at).date()
         days.setdefault(day, {"items": [], "plans": []})["items"].append(item)
     plans = ContentPlan.objects.filter(
-        org_policy.department_q(user, Authority.VIEW_DEPARTMENT)
-        | org_policy.department_q(user, Authority.CREATE_CONTENT)
-        | org_policy.department_q(user, Authority.REVIEW_CONTENT)
+        org_policy.department_q(
+            user, Authority.VIEW_DEPARTMENT, Authority.CREATE_CONTENT, Authority.REVIEW_CONTENT
+        )
     ).select_related("channel", "department")
     prefix = f"{year:04d}-{month:02d}-"
     for plan in plans:

@@ -34,6 +34,7 @@ from apps.content.forms import (
 from apps.content.models import Channel, ContentItem, ContentPlan, Topic
 from apps.core.errors import ApplicationError, NotFound, PermissionDenied
 from apps.core.forms import apply_service_error
+from apps.core.imports import ImportRejected
 from apps.org import permissions as org_policy
 from apps.org.authorities import Authority
 from apps.org.models import Department
@@ -291,19 +292,22 @@ def metrics_add(request, pk):
 @login_required
 def metrics_import(request):
     form = MetricsImportForm(request.POST or None, request.FILES or None)
-    report = None
+    refused = None
     if request.method == "POST" and form.is_valid():
-        report = services.metrics_import_csv(
-            actor=request.user, data=form.cleaned_data["file"].read()
-        )
-        if report.ok:
-            messages.success(request, _("%(n)d rows imported.") % {"n": report.applied})
+        try:
+            applied = services.metrics_import_csv(
+                actor=request.user, data=form.cleaned_data["file"]
+            )
+        except ImportRejected as error:
+            refused = error
+        else:
+            messages.success(request, _("%(n)d rows imported.") % {"n": applied})
             return redirect("content:metrics_import")
     return render(
         request,
         "content/metrics_import.html",
-        {"form": form, "report": report},
-        status=400 if report and not report.ok else 200,
+        {"form": form, "import_error": refused},
+        status=400 if refused else 200,
     )
 
 
@@ -535,8 +539,7 @@ def calendar_month(request):
 @login_required
 def topic_list(request):
     topics = Topic.objects.filter(
-        org_policy.department_q(request.user, Authority.VIEW_DEPARTMENT)
-        | org_policy.department_q(request.user, Authority.CREATE_CONTENT)
+        org_policy.department_q(request.user, Authority.VIEW_DEPARTMENT, Authority.CREATE_CONTENT)
     ).select_related("department", "channel", "proposer__employee")
     page = Paginator(topics.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -579,8 +582,7 @@ def topic_decide(request, pk):
 @login_required
 def plan_list(request):
     plans = ContentPlan.objects.filter(
-        org_policy.department_q(request.user, Authority.VIEW_DEPARTMENT)
-        | org_policy.department_q(request.user, Authority.CREATE_CONTENT)
+        org_policy.department_q(request.user, Authority.VIEW_DEPARTMENT, Authority.CREATE_CONTENT)
     ).select_related("department", "channel")
     page = Paginator(plans.order_by("department__path", "theme", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -104,29 +104,85 @@ def require_authority(user, authority: str, department: Department | None = None
         )
 
 
-def department_q(user, authority: str, field: str = "department") -> Q:
-    """A filter selecting rows whose `field` (a Department FK path, or "" for Department
-    itself) lies where `user` holds `authority`. Lists filter in SQL with this."""
-    prefix = f"{field}__" if field else ""
+@dataclass(frozen=True)
+class DepartmentScope:
+    """Where a user holds some authorities: everywhere, or a set of departments and
+    subtrees. The one representation of "which departments" that lists filter with.
+
+    "Everywhere" is explicit on purpose: an empty `Q()` used to stand for it, and Django
+    drops an empty `Q()` from `|`, so `everywhere | own rows` silently became `own rows`.
+    """
+
+    everywhere: bool = False
+    department_ids: frozenset[int] = frozenset()
+    subtree_paths: frozenset[str] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everywhere or self.department_ids or self.subtree_paths)
+
+    def __or__(self, other: "DepartmentScope") -> "DepartmentScope":
+        if self.everywhere or other.everywhere:
+            return EVERYWHERE
+        return DepartmentScope(
+            department_ids=self.department_ids | other.department_ids,
+            subtree_paths=self.subtree_paths | other.subtree_paths,
+        )
+
+    def covers(self, department: Department) -> bool:
+        if self.everywhere or department.pk in self.department_ids:
+            return True
+        return any(department.path.startswith(path) for path in self.subtree_paths)
+
+    def q(self, field: str = "department") -> Q:
+        """A filter on rows whose `field` (a path to a Department FK, or "" for Department
+        itself) lies in this scope. Safe to combine with `|` and `&`."""
+        if self.everywhere:
+            # Always true, and Django compiles it away (a "full result"), also inside `|`.
+            return ~Q(pk__in=[])
+        prefix = f"{field}__" if field else ""
+        condition = Q(pk__in=[])
+        if self.department_ids:
+            condition |= Q(**{f"{prefix}pk__in": sorted(self.department_ids)})
+        for path in sorted(self.subtree_paths):
+            condition |= Q(**{f"{prefix}path__startswith": path})
+        return condition
+
+
+NOWHERE = DepartmentScope()
+EVERYWHERE = DepartmentScope(everywhere=True)
+
+
+def scope_of(user, *authorities: str) -> DepartmentScope:
+    """The departments where `user` holds any of `authorities` today (posts and
+    delegations; the superuser everywhere)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
+        return NOWHERE
     if user.is_superuser:
-        return Q()
-    condition = Q(pk__in=[])
+        return EVERYWHERE
+    wanted = set(authorities)
+    ids, paths = set(), set()
     for grant in grants_of(user):
-        if grant.authority != authority:
+        if grant.authority not in wanted:
             continue
         if grant.scope == Scope.COMPANY:
-            return Q()
+            return EVERYWHERE
         if grant.scope == Scope.SUBTREE:
-            condition |= Q(**{f"{prefix}path__startswith": grant.path})
+            paths.add(grant.path)
         else:
-            condition |= Q(**{f"{prefix}pk": grant.department_id})
-    return condition
+            ids.add(grant.department_id)
+    return DepartmentScope(department_ids=frozenset(ids), subtree_paths=frozenset(paths))
 
 
-def departments_where(user, authority: str):
-    return Department.objects.filter(department_q(user, authority, field=""))
+def department_q(user, *authorities: str, field: str = "department") -> Q:
+    """The scope helper every list uses: rows whose `field` (a Department FK path, or ""
+    for Department itself) lies where `user` holds any of `authorities`. Combine it with
+    other conditions freely (`|`, `&`): "everywhere" is an explicit always-true filter."""
+    return scope_of(user, *authorities).q(field)
+
+
+def departments_where(user, *authorities: str):
+    return Department.objects.filter(department_q(user, *authorities, field=""))
 
 
 # --- People -----------------------------------------------------------------------
@@ -138,7 +194,7 @@ def employee_visibility_q(user) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if user.is_superuser:
-        return Q()
+        return ~Q(pk__in=[])  # every row; see DepartmentScope.q
     in_visible_department = Assignment.objects.active_on().filter(
         department_q(user, Authority.VIEW_DEPARTMENT, field="post__department"),
         employee=OuterRef("pk"),

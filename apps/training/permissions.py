@@ -23,17 +23,6 @@ from apps.org.models import Assignment, Department
 A = Authority
 
 
-def either(*conditions: Q) -> Q:
-    """OR of policy filters. An empty Q means "everywhere" (a company-wide grant), but
-    Django treats it as neutral in `|`, so it must win here explicitly."""
-    if any(not condition for condition in conditions):
-        return Q()
-    result = conditions[0]
-    for condition in conditions[1:]:
-        result |= condition
-    return result
-
-
 def require(allowed: bool, message=None) -> None:
     if not allowed:
         raise PermissionDenied(message or _("You may not do this with this training."))
@@ -78,10 +67,8 @@ def can_approve_anywhere(user) -> bool:
 
 
 def plan_visible_q(user) -> Q:
-    return either(
-        org_policy.department_q(user, A.VIEW_DEPARTMENT),
-        org_policy.department_q(user, A.MANAGE_TRAINING),
-        org_policy.department_q(user, A.APPROVE_TRAINING_PLAN),
+    return org_policy.department_q(
+        user, A.VIEW_DEPARTMENT, A.MANAGE_TRAINING, A.APPROVE_TRAINING_PLAN
     )
 
 
@@ -122,10 +109,7 @@ def session_visible_q(user) -> Q:
         return Q(pk__in=[])
     from apps.training.models import Course, Enrolment
 
-    condition = either(
-        org_policy.department_q(user, A.VIEW_DEPARTMENT),
-        org_policy.department_q(user, A.MANAGE_TRAINING),
-    )
+    condition = org_policy.department_q(user, A.VIEW_DEPARTMENT, A.MANAGE_TRAINING)
     employee = employee_of(user)
     if employee is None:
         return condition
@@ -134,7 +118,7 @@ def session_visible_q(user) -> Q:
         Q(audience_people=employee) | Q(audience_positions__in=positions)
     )
     mine = Enrolment.objects.filter(session_id=OuterRef("pk"), employee=employee)
-    return either(condition, Q(Exists(aimed)), Q(Exists(mine)))
+    return condition | Q(Exists(aimed)) | Q(Exists(mine))
 
 
 def can_view_session(user, session) -> bool:
@@ -195,7 +179,7 @@ def people_q(user, field="employee") -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     if user.is_superuser:
-        return Q()
+        return org_policy.EVERYWHERE.q()
     in_managed = Assignment.objects.active_on().filter(
         org_policy.department_q(user, A.MANAGE_TRAINING, field="post__department"),
         employee=OuterRef(f"{field}_id" if field else "pk"),

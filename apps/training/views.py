@@ -78,9 +78,12 @@ def plan_list(request):
         plans = plans.filter(year=year)
     visible = (
         (
-            departments_where(request.user, Authority.VIEW_DEPARTMENT)
-            | departments_where(request.user, Authority.MANAGE_TRAINING)
-            | departments_where(request.user, Authority.APPROVE_TRAINING_PLAN)
+            departments_where(
+                request.user,
+                Authority.VIEW_DEPARTMENT,
+                Authority.MANAGE_TRAINING,
+                Authority.APPROVE_TRAINING_PLAN,
+            )
         )
         .filter(is_active=True, is_partner=False, kind=Department.Kind.DEPARTMENT)
         .distinct()
