@@ -15,6 +15,8 @@ from apps.campaigns.models import BudgetIncrease, Campaign, CampaignType, Checkl
 from apps.campaigns.services import PlanData
 from apps.core.api import Pagination
 from apps.core.errors import ApplicationError
+from apps.core.imports import ImportRejected
+from apps.core.serializers import ImportRejectedSerializer
 from apps.org.models import Department
 
 
@@ -255,7 +257,10 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         snapshot = services.metrics_record(actor=request.user, campaign=campaign, **data)
         return Response(s.MetricSnapshotSerializer(snapshot).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request={"multipart/form-data": s.MetricsImportInput}, responses={200: None})
+    @extend_schema(
+        request={"multipart/form-data": s.MetricsImportInput},
+        responses={200: None, 400: ImportRejectedSerializer},
+    )
     @action(detail=True, methods=["post"], url_path="metrics/import")
     def metrics_import(self, request, pk=None):
         campaign = self.get_object()
@@ -264,13 +269,8 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             count = services.metrics_import_csv(
                 actor=request.user, campaign=campaign, upload=data["file"]
             )
-        except ApplicationError as error:
-            if "rows" not in error.extra:
-                raise
-            return Response(
-                {"detail": str(error.message), "field": error.field, "rows": error.extra["rows"]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+        except ImportRejected as error:
+            return Response(error.as_api_body(), status=status.HTTP_400_BAD_REQUEST)
         return Response({"imported": count})
 
     @extend_schema(responses={200: None})

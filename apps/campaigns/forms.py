@@ -272,11 +272,13 @@ class MetricsForm(BootstrapFormMixin, forms.Form):
 
 class MetricsImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("CSV or XLSX file"),
         help_text=_(
             "Columns: channel, taken_on (YYYY-MM-DD), impressions, clicks, conversions, "
-            "new_followers, cost. One bad row rejects the whole file."
+            "new_followers, cost (English or Chinese names). CSV in UTF-8 or GBK, or XLSX. "
+            "One bad row rejects the whole file."
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
 

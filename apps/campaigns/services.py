@@ -2,9 +2,7 @@
 the actor's right through apps.campaigns.permissions, writes, and records the audit
 row in the same transaction; notifications go out on commit."""
 
-import csv
 import datetime as dt
-import io
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -37,7 +35,7 @@ from apps.campaigns.models import (
     Spend,
     Target,
 )
-from apps.core import audit
+from apps.core import audit, imports
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
 from apps.core.notifications import notify
 
@@ -1049,60 +1047,54 @@ def metrics_record(*, actor, campaign: Campaign, **row) -> MetricSnapshot:
     return snapshot
 
 
-CSV_COLUMNS = ("channel", "taken_on", *METRIC_FIELDS, "cost")
+METRICS_COLUMNS = (
+    imports.Column("channel", ("渠道",)),
+    imports.Column("taken_on", ("date", "日期")),
+    imports.Column("impressions", ("曝光", "曝光量")),
+    imports.Column("clicks", ("点击", "点击量")),
+    imports.Column("conversions", ("转化", "转化量")),
+    imports.Column("new_followers", ("新增关注", "新增粉丝")),
+    imports.Column("cost", ("花费", "费用")),
+)
 
 
 @transaction.atomic
 def metrics_import_csv(*, actor, campaign: Campaign, upload) -> int:
-    """Import a CSV (columns: channel, taken_on, impressions, clicks, conversions,
-    new_followers, cost). Any bad row rejects the whole file; the error's `extra["rows"]`
-    lists every problem as {"row", "field", "message"}."""
+    """Import a CSV or XLSX (columns: channel, taken_on, impressions, clicks, conversions,
+    new_followers, cost; or their Chinese names). Any bad row rejects the whole file with
+    imports.ImportRejected, which lists every problem by row and column."""
     campaign = _lock(campaign)
     _metric_check(actor, campaign)
-    if upload.size > MAX_CSV_BYTES:
-        raise ApplicationError(_("The file is larger than 2 MB."), field="file")
-    try:
-        text = upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ApplicationError(_("Save the file as UTF-8 CSV."), field="file") from None
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise ApplicationError(
-            _("Missing columns: %(c)s") % {"c": ", ".join(missing)}, field="file"
+    table = imports.read_table(upload, METRICS_COLUMNS, max_bytes=MAX_CSV_BYTES)
+    seen = set()
+
+    def parse(row):
+        # Every figure must be there: an empty cell is a mistake, not a zero. Signs and
+        # the other rules are _clean_metric_row's, as for figures typed in.
+        clean = _clean_metric_row(
+            {
+                "channel": row.text("channel"),
+                "taken_on": row.date("taken_on"),
+                **{name: row.whole_number(name, minimum=None) for name in METRIC_FIELDS},
+                "cost": row.decimal("cost", minimum=None, max_digits=14, places=2),
+            }
         )
-    rows, problems, seen = [], [], set()
-    for number, raw in enumerate(reader, start=2):
-        try:
-            clean = _clean_metric_row(raw)
-        except ApplicationError as error:
-            problems.append({"row": number, "field": error.field, "message": str(error.message)})
-            continue
         key = (clean["channel"], clean["taken_on"])
         if key in seen:
-            problems.append(
-                {
-                    "row": number,
-                    "field": "taken_on",
-                    "message": _("This channel and date appear twice in the file."),
-                }
+            raise ApplicationError(
+                _("This channel and date appear twice in the file."), field="taken_on"
             )
-            continue
         seen.add(key)
-        rows.append(clean)
-    if not rows and not problems:
-        raise ApplicationError(_("The file has no rows."), field="file")
-    if problems:
-        raise ApplicationError(
-            _("The file was not imported: %(n)d rows have problems.") % {"n": len(problems)},
-            field="file",
-            extra={"rows": problems},
+        return clean
+
+    def save(rows):
+        _upsert_metrics(actor, campaign, rows)
+        audit.record(
+            actor=actor,
+            obj=campaign,
+            action="campaign.metrics_import",
+            comment=_("%(n)d rows") % {"n": len(rows)},
         )
-    _upsert_metrics(actor, campaign, rows)
-    audit.record(
-        actor=actor,
-        obj=campaign,
-        action="campaign.metrics_import",
-        comment=_("%(n)d rows") % {"n": len(rows)},
-    )
-    return len(rows)
+        return len(rows)
+
+    return imports.import_table(table, parse=parse, save=save)

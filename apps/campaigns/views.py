@@ -19,6 +19,7 @@ from apps.campaigns import selectors, services
 from apps.campaigns.models import BudgetIncrease, Campaign, CampaignType, ChecklistItem
 from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.forms import apply_service_error
+from apps.core.imports import ImportRejected
 from apps.org.authorities import Authority
 from apps.org.models import Department
 from apps.org.permissions import departments_where
@@ -224,7 +225,7 @@ def _page_context(request, campaign, **bound):
         or f.PrizeDistributionForm(campaign=campaign, initial={"distributed_on": today}),
         "metrics_form": bound.get("metrics_form") or f.MetricsForm(initial={"taken_on": today}),
         "import_form": bound.get("import_form") or f.MetricsImportForm(),
-        "import_rows": bound.get("import_rows") or [],
+        "import_error": bound.get("import_error"),
         "comment_form": bound.get("comment_form") or f.CommentForm(),
         "cancel_form": bound.get("cancel_form") or f.CancelForm(),
         "open_panel": bound.get("open_panel", ""),
@@ -385,10 +386,11 @@ def _panel_post(request, pk, *, form_class, key, call, done, needs_campaign=True
         except ApplicationError as error:
             if error.status_code == 403:
                 raise
-            apply_service_error(form, error)
             bound = {key: form, "open_panel": key}
-            if error.extra.get("rows"):
-                bound["import_rows"] = error.extra["rows"]
+            if isinstance(error, ImportRejected):
+                bound["import_error"] = error  # the row-numbered report, above the form
+            else:
+                apply_service_error(form, error)
             return _rerender(request, _campaign(request, pk), **bound)
         messages.success(request, done(result) if callable(done) else done)
         return redirect("campaigns:detail", pk)

@@ -29,6 +29,8 @@ from apps.content.serializers import (
     WithdrawSerializer,
 )
 from apps.core.errors import ApplicationError
+from apps.core.imports import ImportRejected
+from apps.core.serializers import ImportRejectedSerializer
 from apps.org.models import Department
 
 
@@ -182,16 +184,18 @@ class ItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         row = services.metrics_record(actor=request.user, item=item, **data)
         return Response(MetricsSerializer(row).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MetricsImportSerializer, responses={200: ImportReportSerializer})
+    @extend_schema(
+        request=MetricsImportSerializer,
+        responses={200: ImportReportSerializer, 400: ImportRejectedSerializer},
+    )
     @action(detail=False, methods=["post"], url_path="metrics-import")
     def metrics_import(self, request):
         data = _validated(MetricsImportSerializer, request.data)
-        report = services.metrics_import_csv(actor=request.user, data=data["file"].read())
-        body = {
-            "applied": report.applied,
-            "errors": [{"row": row, "detail": str(message)} for row, message in report.errors],
-        }
-        return Response(body, status=200 if report.ok else 400)
+        try:
+            applied = services.metrics_import_csv(actor=request.user, data=data["file"])
+        except ImportRejected as error:
+            return Response(error.as_api_body(), status=status.HTTP_400_BAD_REQUEST)
+        return Response({"applied": applied, "errors": []})
 
     @extend_schema(request=BulkApproveSerializer, responses={200: BulkResultSerializer})
     @action(detail=False, methods=["post"], url_path="bulk-approve")

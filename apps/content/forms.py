@@ -127,11 +127,13 @@ class MetricsForm(BootstrapFormMixin, forms.Form):
 
 class MetricsImportForm(BootstrapFormMixin, forms.Form):
     file = forms.FileField(
-        label=_("CSV file"),
+        label=_("CSV or XLSX file"),
         help_text=_(
             "Columns: item_id, date, reads, shares, likes, comments, followers_gained, "
-            "followers_lost. UTF-8."
+            "followers_lost (English or Chinese names). CSV in UTF-8 or GBK, or XLSX. "
+            "One bad row rejects the whole file."
         ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
     def clean_file(self):

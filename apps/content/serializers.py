@@ -149,4 +149,4 @@ class MetricsImportSerializer(serializers.Serializer):
 
 class ImportReportSerializer(serializers.Serializer):
     applied = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.DictField())
+    errors = serializers.ListField(child=serializers.DictField())  # always empty on success

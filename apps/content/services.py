@@ -3,9 +3,7 @@ topics and plans. Each service locks the row, checks state and the actor's right
 apps.content.permissions, writes, records an audit row and a ReviewAction (the item's
 timeline) in the same transaction, and queues notifications on commit."""
 
-import csv
 import datetime as dt
-import io
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -34,7 +32,7 @@ from apps.content.models import (
     Topic,
 )
 from apps.content.presets import build_chain
-from apps.core import audit
+from apps.core import audit, imports
 from apps.core.calendar import WorkingCalendar
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
 from apps.core.notifications import notify
@@ -849,78 +847,46 @@ def metrics_record(*, actor, item: ContentItem, date, source="manual", **figures
     return row
 
 
-@dataclass
-class ImportReport:
-    applied: int = 0
-    errors: list = field(default_factory=list)  # (row number, message)
+METRICS_COLUMNS = (
+    imports.Column("item_id", ("item", "内容编号", "内容ID")),
+    imports.Column("date", ("日期",)),
+    imports.Column("reads", ("阅读", "阅读量")),
+    imports.Column("shares", ("分享", "分享量")),
+    imports.Column("likes", ("点赞", "点赞量")),
+    imports.Column("comments", ("评论", "评论量")),
+    imports.Column("followers_gained", ("新增关注", "涨粉")),
+    imports.Column("followers_lost", ("取消关注", "掉粉")),
+)
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
+def metrics_import_csv(*, actor, data) -> int:
+    """Apply a CSV or XLSX of figures (item_id, date, reads, shares, likes, comments,
+    followers_gained, followers_lost; or their Chinese names). All rows or none: any bad
+    row raises imports.ImportRejected with a report per row. Returns the rows applied."""
+    table = imports.read_table(data, METRICS_COLUMNS)
+    ids = [int(v) for v in table.values("item_id") if v.isdecimal() and v.isascii()]
+    items = ContentItem.objects.select_related("department").in_bulk(ids)
+    seen = set()
 
-CSV_COLUMNS = ("item_id", "date", *METRIC_FIELDS)
-
-
-def metrics_import_csv(*, actor, data: bytes | str) -> ImportReport:
-    """Apply a CSV of figures (item_id,date,reads,shares,likes,comments,followers_gained,
-    followers_lost). Every row is checked first: one bad row rejects the whole file with a
-    report per row; a good file is applied in one transaction."""
-    report = ImportReport()
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            report.errors.append((0, _("The file is not UTF-8 text.")))
-            return report
-    reader = csv.DictReader(io.StringIO(data))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        report.errors.append((1, _("Missing columns: %(c)s.") % {"c": ", ".join(missing)}))
-        return report
-    rows = list(reader)
-    if not rows:
-        report.errors.append((1, _("The file has no rows.")))
-        return report
-    ids = {r["item_id"].strip() for r in rows if (r.get("item_id") or "").strip().isdigit()}
-    items = ContentItem.objects.select_related("department").in_bulk([int(i) for i in ids])
-    parsed, seen = [], set()
-    for number, row in enumerate(rows, start=2):
-        raw_id = (row.get("item_id") or "").strip()
-        item = items.get(int(raw_id)) if raw_id.isdigit() else None
+    def parse(row):
+        raw = row.text("item_id")
+        item = items.get(int(raw)) if raw.isascii() and raw.isdecimal() else None
         if item is None:
-            report.errors.append((number, _("No content item %(id)s.") % {"id": raw_id}))
-            continue
-        try:
-            day = dt.date.fromisoformat((row.get("date") or "").strip())
-        except ValueError:
-            report.errors.append((number, _("The date must look like 2026-01-31.")))
-            continue
-        try:
-            figures = {name: int((row.get(name) or "0").strip() or 0) for name in METRIC_FIELDS}
-        except ValueError:
-            report.errors.append((number, _("Figures must be whole numbers.")))
-            continue
-        if any(v < 0 for v in figures.values()):
-            report.errors.append((number, _("Figures cannot be negative.")))
-            continue
+            raise ApplicationError(_("No content item %(id)s.") % {"id": raw}, field="item_id")
+        day = row.date("date")
+        figures = {name: row.whole_number(name) for name in METRIC_FIELDS}
         if (item.pk, day) in seen:
-            report.errors.append((number, _("This item and date appear twice in the file.")))
-            continue
+            raise ApplicationError(_("This item and date appear twice in the file."), field="date")
         seen.add((item.pk, day))
-        try:
-            _require_metrics_right(actor, item)
-        except ApplicationError as error:
-            report.errors.append((number, str(error.message)))
-            continue
-        parsed.append((item, day, figures))
-    if report.errors:
-        return report
-    with transaction.atomic():
-        for item, day, figures in parsed:
+        _require_metrics_right(actor, item)
+        return item, day, figures
+
+    def save(rows):
+        for item, day, figures in rows:
             metrics_record(actor=actor, item=item, date=day, source="csv", **figures)
-        report.applied = len(parsed)
-    return report
+        return len(rows)
+
+    return imports.import_table(table, parse=parse, save=save)
 
 
 # --- Topics and plans ---------------------------------------------------------------

@@ -229,3 +229,14 @@ class IndicatorForm(BootstrapFormMixin, forms.ModelForm):
 
     def indicator_data(self) -> dict:
         return {name: self.cleaned_data[name] for name in INDICATOR_FIELDS}
+
+
+class ActualsImportForm(BootstrapFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV or XLSX file"),
+        help_text=_(
+            "Columns: employee_no, indicator (its code), actual; or 员工编号, 指标编码, 实际值. "
+            "CSV in UTF-8 or GBK, or XLSX. One bad row rejects the whole file."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

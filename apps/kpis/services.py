@@ -2,9 +2,7 @@
 these; none re-implements a rule. Batch jobs (open, compute, close stages, lock,
 remind, annual) live in apps.kpis.jobs and reuse the helpers here."""
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,7 +11,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core import audit
+from apps.core import audit, imports
 from apps.core.calendar import WorkingCalendar
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
 from apps.core.notifications import notify
@@ -492,59 +490,62 @@ def item_set_actual(*, actor, item: FormItem, actual) -> FormItem:
     return item
 
 
+ACTUALS_COLUMNS = (
+    imports.Column("employee_no", ("employee number", "员工编号", "工号")),
+    imports.Column("indicator", ("indicator code", "指标", "指标编码", "指标代码")),
+    imports.Column("actual", ("实际值", "实际完成", "完成值")),
+)
+
+
+@transaction.atomic
 def actuals_import_csv(*, actor, cycle: AppraisalCycle, file) -> dict:
-    """CSV with columns employee_no, indicator, actual. All rows or none: a bad row
-    stops the import with its line number."""
+    """A CSV or XLSX of actuals (employee_no, indicator, actual; or their Chinese names).
+    All rows or none: any bad row raises imports.ImportRejected listing every problem by
+    row and column. Forms must be open for scoring, as when actuals are typed in."""
     policy.require(policy.can_run_cycles(actor), _("Only HR imports actuals."))
-    text = file.read()
-    if isinstance(text, bytes):
-        text = text.decode("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or not {"employee_no", "indicator", "actual"} <= set(
-        reader.fieldnames
-    ):
-        raise ApplicationError(
-            _("The file needs the columns employee_no, indicator and actual."), field="file"
-        )
-    rows = list(reader)
+    table = imports.read_table(file, ACTUALS_COLUMNS)
     items = {
-        (employee_no, code): item
-        for item, employee_no, code in (
-            (i, i.form.employee.employee_no, i.indicator.code)
-            for i in FormItem.objects.filter(
-                form__cycle=cycle,
-                form__employee__employee_no__in={r["employee_no"] for r in rows},
-                indicator__kind=Indicator.Kind.QUANTITATIVE,
-            ).select_related("form__employee", "indicator")
+        (item.form.employee.employee_no, item.indicator.code): item
+        for item in FormItem.objects.filter(
+            form__cycle=cycle,
+            form__employee__employee_no__in=table.values("employee_no"),
+            indicator__kind=Indicator.Kind.QUANTITATIVE,
         )
+        .select_related("form__employee", "indicator")
+        .select_for_update(of=("self", "form"))
     }
-    updates = []
-    for line, row in enumerate(rows, start=2):
-        item = items.get((row["employee_no"].strip(), row["indicator"].strip()))
+    seen = set()
+
+    def parse(row):
+        key = (row.text("employee_no"), row.text("indicator"))
+        item = items.get(key)
         if item is None:
             raise ApplicationError(
-                _("Line %(n)s: no such employee and quantitative indicator in this cycle.")
-                % {"n": line},
-                field="file",
+                _("No such employee and quantitative indicator in this cycle."),
+                field="employee_no",
             )
-        try:
-            value = Decimal(row["actual"].strip())
-        except Exception:  # noqa: BLE001
+        if key in seen:
             raise ApplicationError(
-                _("Line %(n)s: the actual is not a number.") % {"n": line}, field="file"
-            ) from None
-        if not value.is_finite() or value < 0:
-            raise ApplicationError(
-                _("Line %(n)s: the actual cannot be negative.") % {"n": line}, field="file"
+                _("This employee and indicator appear twice in the file."), field="indicator"
             )
-        updates.append((item, value))
-    with transaction.atomic():
+        seen.add(key)
+        if item.form.state not in (S.SELF, S.PEER, S.SUPERVISOR):
+            raise ApplicationError(
+                _("This appraisal is at “%(s)s”; its actuals can no longer change.")
+                % {"s": item.form.get_state_display()},
+                field="employee_no",
+            )
+        return item, row.decimal("actual")
+
+    def save(updates):
         for item, value in updates:
             _set_actual(item, value, FormItem.ActualSource.CSV)
         audit.record(
             actor=actor, obj=cycle, action="cycle.actuals_imported", comment=str(len(updates))
         )
-    return {"imported": len(updates)}
+        return len(updates)
+
+    return {"imported": imports.import_table(table, parse=parse, save=save)}
 
 
 # --- The supervisor ------------------------------------------------------------------

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import ApplicationError, NotFound
+from apps.core.imports import ImportRejected
 from apps.org.models import Department, Employee
 
 from . import export as sheet_export
 from . import jobs, selectors, services
 from . import permissions as policy
+from .forms import ActualsImportForm
 from .models import Appeal, AppraisalCycle, AppraisalForm, CycleKind, ExportJob, PeerReview
 
 
@@ -447,16 +449,29 @@ def cycle_close(request, pk):
 
 
 @login_required
-@require_POST
 def cycle_import(request, pk):
-    def act(cycle, dept):
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ApplicationError(_("Choose a CSV file."), field="file")
-        result = services.actuals_import_csv(actor=request.user, cycle=cycle, file=upload)
-        return _("%(n)s actuals imported.") % {"n": result["imported"]}
-
-    return _cycle_action(request, pk, act)
+    """HR uploads actuals (the dashboard posts here too). A refused file comes back on
+    this page with its row-numbered report; nothing of it was saved."""
+    cycle = get_object_or_404(AppraisalCycle, pk=pk)
+    policy.require(policy.can_run_cycles(request.user), _("Only HR imports actuals."))
+    form = ActualsImportForm(request.POST or None, request.FILES or None)
+    refused = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.actuals_import_csv(
+                actor=request.user, cycle=cycle, file=form.cleaned_data["file"]
+            )
+        except ImportRejected as error:
+            refused = error
+        else:
+            messages.success(request, _("%(n)s actuals imported.") % {"n": result["imported"]})
+            return redirect("kpis:cycle_dashboard", pk=pk)
+    return render(
+        request,
+        "kpis/cycle_import.html",
+        {"cycle": cycle, "form": form, "import_error": refused},
+        status=400 if refused or form.errors else 200,
+    )
 
 
 @login_required

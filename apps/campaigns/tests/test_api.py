@@ -120,7 +120,7 @@ def test_log_prizes_metrics_and_csv_report(users, api_for):
     )
     report = api.post(f"{base}/metrics/import/", {"file": bad}, format="multipart")
     assert report.status_code == 400
-    assert report.json()["rows"][0]["row"] == 2
+    assert [(e["row"], e["column"]) for e in report.json()["errors"]] == [(2, "clicks")]
     api.post(
         f"{base}/metrics/",
         {"channel": "wechat", "taken_on": "2026-10-02", "impressions": 0, "clicks": 0},

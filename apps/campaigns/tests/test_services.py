@@ -21,7 +21,9 @@ from apps.campaigns.tests.factories import (
     running_campaign,
 )
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
+from apps.core.imports import ImportRejected
 from apps.core.models import AuditEntry
+from apps.core.tests import samples
 from apps.org.permissions import delegation_grant_row
 
 S = Campaign.State
@@ -394,7 +396,7 @@ def test_team_logs_progress_and_incidents_with_attachments(users):
         kind="progress",
         happened_on=dt.date.today(),
         text="推文发布",
-        files=[SimpleUploadedFile("shot.png", b"\x89PNG....", content_type="image/png")],
+        files=[SimpleUploadedFile("shot.png", samples.png(), content_type="image/png")],
     )
     assert entry.attachments.get().name == "shot.png"
     with pytest.raises(ApplicationError) as error:
@@ -526,9 +528,9 @@ def test_a_bad_csv_row_rejects_the_whole_file_with_a_report(users):
         + "weibo,01/10/2026,1,0,0,0,0\n"
         + "weibo,2026-10-02,1,0,0,0,-3\n"
     )
-    with pytest.raises(ApplicationError) as error:
+    with pytest.raises(ImportRejected) as error:
         services.metrics_import_csv(actor=users["specialist"], campaign=campaign, upload=_csv(body))
-    rows = error.value.extra["rows"]
+    rows = error.value.extra["errors"]
     assert [r["row"] for r in rows] == [3, 4, 5]
-    assert [r["field"] for r in rows] == ["channel", "taken_on", "cost"]
+    assert [r["column"] for r in rows] == ["channel", "taken_on", "cost"]
     assert not MetricSnapshot.objects.exists()

@@ -8,7 +8,9 @@ from apps.content import services
 from apps.content.models import ContentItem, Publication, ReviewAction
 from apps.content.tests.factories import approve, fresh, give_back, in_an_hour, make_item, submit
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
+from apps.core.imports import ImportRejected
 from apps.core.models import AuditEntry, Notification
+from apps.core.tests import samples
 
 State = ContentItem.State
 pytestmark = pytest.mark.django_db
@@ -223,7 +225,7 @@ def test_repost_needs_source_and_authorisation_at_submit(users):
         submit(fresh(item))
     assert error.value.field == "authorisation"
     assert fresh(item).state == State.DRAFT
-    proof = SimpleUploadedFile("proof.pdf", b"%PDF-1.4 authorised", content_type="application/pdf")
+    proof = SimpleUploadedFile("proof.pdf", samples.pdf(), content_type="application/pdf")
     services.content_item_update(actor=users["copywriter"], item=fresh(item), authorisation=proof)
     submit(fresh(item))
     assert fresh(item).state == State.SUBMITTED
@@ -431,14 +433,12 @@ def test_metrics_csv_bad_row_rejects_the_whole_file(users):
         + f"{item.pk},2026-11-02,-4,0,0,0,0,0\n"
         + "999999,2026-11-03,1,1,1,1,1,1\n"
     )
-    report = services.metrics_import_csv(actor=users["copywriter"], data=bad.encode())
-    assert not report.ok
-    assert [row for row, _ in report.errors] == [3, 4]
+    with pytest.raises(ImportRejected) as refused:
+        services.metrics_import_csv(actor=users["copywriter"], data=bad.encode())
+    assert [(e.row, e.column) for e in refused.value.errors] == [(3, "reads"), (4, "item_id")]
     assert item.metrics.count() == 0
     good = header + f"{item.pk},2026-11-01,100,5,9,2,3,1\n{item.pk},2026-11-02,150,7,10,4,2,0\n"
-    report = services.metrics_import_csv(actor=users["copywriter"], data=good.encode())
-    assert report.ok
-    assert report.applied == 2
+    assert services.metrics_import_csv(actor=users["copywriter"], data=good.encode()) == 2
     assert item.metrics.count() == 2
 
 
@@ -468,7 +468,7 @@ def fresh_channel():
 
 
 def test_images_are_checked_and_editing_approved_content_reviews_again(users):
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    png = samples.png()
     item = make_item(users["copywriter"], designer=users["designer"])
     services.content_image_add(
         actor=users["designer"], item=item, file=SimpleUploadedFile("a.png", png), caption="主图"

@@ -8,6 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
+from apps.core.imports import ImportRejected
 from apps.core.models import AuditEntry
 from apps.kpis import jobs, scoring, services
 from apps.kpis.models import AppraisalForm, FormItem, Indicator, Rating
@@ -361,10 +362,11 @@ def test_csv_import_of_actuals_is_all_or_nothing(form_of, people, users, monthly
     )
     assert (item.actual, item.formula_score, item.actual_source) == (D("50000"), D("100.00"), "csv")
     bad = good.replace("50000", "40000") + "X999,wx_ops_metrics,1\n"
-    with pytest.raises(ApplicationError, match="Line 3"):
+    with pytest.raises(ImportRejected) as refused:
         services.actuals_import_csv(
             actor=users["hr"], cycle=monthly_cycle, file=io.BytesIO(bad.encode())
         )
+    assert [(e.row, e.column) for e in refused.value.errors] == [(3, "employee_no")]
     item.refresh_from_db()
     assert item.actual == D("50000")
 
