@@ -1,10 +1,11 @@
-"""Configuration: campaign types and per-department director-approval thresholds.
+"""Configuration: campaign types and per-department director-approval thresholds (the
+latter decide when the director must approve, so only the superuser edits them).
 Campaigns themselves change only through their pages and API (services and policy)."""
 
 from django.contrib import admin
 
 from apps.campaigns.models import Campaign, CampaignType, DepartmentBudgetPolicy
-from apps.org.admin import AuditedAdmin
+from apps.org.admin import AuditedAdmin, SuperuserWritesAdmin
 
 
 @admin.register(CampaignType)
@@ -15,7 +16,7 @@ class CampaignTypeAdmin(AuditedAdmin):
 
 
 @admin.register(DepartmentBudgetPolicy)
-class DepartmentBudgetPolicyAdmin(AuditedAdmin):
+class DepartmentBudgetPolicyAdmin(SuperuserWritesAdmin):
     list_display = ("department", "director_threshold")
     list_select_related = ("department",)
     autocomplete_fields = ("department",)

@@ -1,6 +1,7 @@
-"""Configuration screens: channels, review chains and their steps are edited here (and
-audited). Content items, versions and publications are read-only in the admin: their
-state changes go through the services like every other caller."""
+"""Configuration screens: channels, topics and plans are edited here (and audited).
+Review chains and their steps decide who reviews what, so only the superuser edits
+them, audited step by step. Content items, versions and publications are read-only in
+the admin: their state changes go through the services like every other caller."""
 
 from django.contrib import admin
 
@@ -15,7 +16,7 @@ from apps.content.models import (
     ReviewStep,
     Topic,
 )
-from apps.org.admin import AuditedAdmin
+from apps.org.admin import AuditedAdmin, SuperuserWritesAdmin
 
 
 @admin.register(Channel)
@@ -27,6 +28,16 @@ class ChannelAdmin(AuditedAdmin):
 class ReviewStepInline(admin.TabularInline):
     model = ReviewStep
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
     fields = (
         "order", "name", "name_en", "kind", "authority", "positions", "managerial_only",
         "checklist", "due_working_days",
@@ -35,7 +46,7 @@ class ReviewStepInline(admin.TabularInline):
 
 
 @admin.register(ReviewChain)
-class ReviewChainAdmin(AuditedAdmin):
+class ReviewChainAdmin(SuperuserWritesAdmin):
     list_display = ("name", "department", "channel")
     list_filter = ("department",)
     inlines = [ReviewStepInline]

@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import BootstrapFormMixin
+from apps.org.authorities import Authority, Scope
 from apps.org.models import Department, Position
 
 
@@ -54,3 +56,37 @@ class AssignmentForm(BootstrapFormMixin, forms.Form):
 
 class AssignmentEndForm(BootstrapFormMixin, forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=DateInput)
+
+
+class PostAuthorityForm(BootstrapFormMixin, forms.Form):
+    authority = forms.ChoiceField(label=_("Authority"), choices=Authority.choices)
+    scope = forms.ChoiceField(
+        label=_("Scope"),
+        choices=[("", _("Revoke it from this post")), *Scope.choices],
+        required=False,
+        help_text=_(
+            "Authorities you do not hold that far yourself wait for the approval of "
+            "someone who does."
+        ),
+    )
+
+
+class DelegationForm(BootstrapFormMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=get_user_model()
+        .objects.filter(is_active=True, employee__is_active=True)
+        .select_related("employee")
+        .order_by("employee__name"),
+    )
+    authority = forms.ChoiceField(label=_("Authority"), choices=Authority.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].label_from_instance = lambda u: u.display_name
+
+
+class PowerRequestDecisionForm(BootstrapFormMixin, forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -257,3 +257,95 @@ class Assignment(models.Model):
     def is_active_on(self, day: dt.date | None = None) -> bool:
         day = day or timezone.localdate()
         return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+
+class PowerRequest(models.Model):
+    """A change that would hand out powers its author does not hold (issue 10): kept
+    here, unapplied, until a second person who holds those powers approves or
+    refuses it. The change's own fields are stored as its service takes them."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("Assignment of oneself")
+        POST_AUTHORITY = "post_authority", _("Authority of a post")
+        POSITION_AUTHORITY = "position_authority", _("Default authority of a position")
+        DELEGATION = "delegation", _("Delegation")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REFUSED = "refused", _("Refused")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="power_requests",
+    )
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    # The change itself: which fields are set depends on the kind.
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.ForeignKey(
+        Position, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    employee = models.ForeignKey(
+        Employee, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    authority = models.CharField(max_length=40, blank=True, choices=Authority.choices)
+    scope = models.CharField(max_length=12, blank=True, choices=Scope.choices)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    is_primary = models.BooleanField(default=False)
+    # The grants beyond the author's own, as found when asked: [{authority, scope,
+    # department}]. The approver must hold all of them.
+    excess = models.JSONField(default=list)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("power request")
+        verbose_name_plural = _("power requests")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="org_power_request_second_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_kind_display()}: {self.summary}"
+
+    @property
+    def summary(self) -> str:
+        if self.kind == self.Kind.ASSIGNMENT:
+            return f"{self.employee.name} → {self.department.label} · {self.position.label}"
+        if self.kind == self.Kind.POST_AUTHORITY:
+            return f"{self.post} + {self.get_authority_display()} ({self.get_scope_display()})"
+        if self.kind == self.Kind.POSITION_AUTHORITY:
+            return f"{self.position} + {self.get_authority_display()} ({self.get_scope_display()})"
+        return f"{self.user} · {self.department.label} + {self.get_authority_display()}"

@@ -1,7 +1,16 @@
+from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
 from apps.org.authorities import Authority, Scope
-from apps.org.models import Assignment, Department, Employee, Position, PositionAuthority
+from apps.org.models import (
+    Assignment,
+    Department,
+    Employee,
+    Position,
+    PositionAuthority,
+    Post,
+    PowerRequest,
+)
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -131,3 +140,74 @@ class EmployeeCreateSerializer(serializers.Serializer):
     supervisor = serializers.PrimaryKeyRelatedField(
         queryset=Employee.objects.all(), required=False, allow_null=True, default=None
     )
+
+
+class PostSerializer(serializers.ModelSerializer):
+    authorities = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "department", "position", "headcount", "authorities"]
+        read_only_fields = fields
+
+    def get_authorities(self, post) -> list[dict]:
+        return [{"authority": a.authority, "scope": a.scope} for a in post.authorities.all()]
+
+
+class PostAuthoritySetSerializer(serializers.Serializer):
+    authority = serializers.ChoiceField(choices=Authority.choices)
+    scope = serializers.ChoiceField(
+        choices=Scope.choices, allow_null=True, help_text="null revokes the authority"
+    )
+
+
+class DelegationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    user = serializers.IntegerField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    authority = serializers.CharField(source="permission.codename", read_only=True)
+    department = serializers.IntegerField(source="object_pk", read_only=True)
+
+
+class DelegationCreateSerializer(serializers.Serializer):
+    user = serializers.PrimaryKeyRelatedField(queryset=get_user_model().objects.all())
+    authority = serializers.ChoiceField(choices=Authority.choices)
+    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all())
+
+
+class PowerRequestSerializer(serializers.ModelSerializer):
+    requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None
+    )
+    summary = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = PowerRequest
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "summary",
+            "requested_by",
+            "created_at",
+            "department",
+            "post",
+            "position",
+            "employee",
+            "user",
+            "authority",
+            "scope",
+            "start_date",
+            "end_date",
+            "is_primary",
+            "excess",
+            "decided_by",
+            "decided_at",
+            "comment",
+        ]
+        read_only_fields = fields
+
+
+class PowerRequestDecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)

@@ -7,13 +7,17 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from apps.core import audit
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
+from apps.org import escalation
 from apps.org import permissions as policy
 from apps.org.authorities import Authority, Scope
+from apps.org.escalation import Wanted
 from apps.org.models import (
     Assignment,
     Department,
@@ -22,6 +26,7 @@ from apps.org.models import (
     PositionAuthority,
     Post,
     PostAuthority,
+    PowerRequest,
 )
 from apps.org.presets import DEPARTMENTS
 
@@ -174,14 +179,38 @@ def post_add(*, actor, department: Department, position: Position) -> Post:
     return post
 
 
-@transaction.atomic
-def post_authority_set(*, actor, post: Post, authority: str, scope: str | None) -> None:
-    """Grant `authority` to a post with `scope`, or revoke it when scope is None."""
-    policy.require_authority(actor, Authority.MANAGE_ORG, post.department)
+def _check_authority_and_scope(authority: str, scope: str | None) -> None:
     if authority not in Authority.values:
         raise ApplicationError(_("Unknown authority."), field="authority")
     if scope is not None and scope not in Scope.values:
         raise ApplicationError(_("Unknown scope."), field="scope")
+
+
+@transaction.atomic
+def post_authority_set(
+    *, actor, post: Post, authority: str, scope: str | None
+) -> PowerRequest | None:
+    """Grant `authority` to a post with `scope`, or revoke it when scope is None.
+    A grant the actor does not hold that far becomes a PowerRequest (returned)."""
+    policy.require_authority(actor, Authority.MANAGE_ORG, post.department)
+    _check_authority_and_scope(authority, scope)
+    if scope is not None:
+        beyond = escalation.excess(actor, [Wanted(authority, scope, post.department)])
+        if beyond:
+            return _power_request_create(
+                actor=actor,
+                kind=PowerRequest.Kind.POST_AUTHORITY,
+                excess=beyond,
+                post=post,
+                department=post.department,
+                authority=authority,
+                scope=scope,
+            )
+    _post_authority_write(actor=actor, post=post, authority=authority, scope=scope)
+    return None
+
+
+def _post_authority_write(*, actor, post, authority, scope, comment="") -> None:
     existing = (
         PostAuthority.objects.select_for_update().filter(post=post, authority=authority).first()
     )
@@ -200,6 +229,63 @@ def post_authority_set(*, actor, post: Post, authority: str, scope: str | None) 
         action=f"authority.{authority}",
         from_state=before,
         to_state=scope or "",
+        comment=comment,
+    )
+
+
+@transaction.atomic
+def position_authority_set(
+    *, actor, position: Position, authority: str, scope: str | None
+) -> PowerRequest | None:
+    """Change a position's default authorities (copied onto the posts offered from now
+    on). They reach every department, so it takes manage_org and, to grant, the
+    authority itself company-wide; short of that it becomes a PowerRequest."""
+    policy.require_authority(actor, Authority.MANAGE_ORG)
+    if escalation.excess(actor, [Wanted(Authority.MANAGE_ORG, Scope.COMPANY, None)]):
+        raise PermissionDenied(
+            _(
+                "A position's defaults reach every department: it takes "
+                "manage_org for the whole company."
+            )
+        )
+    _check_authority_and_scope(authority, scope)
+    if scope is not None:
+        beyond = escalation.excess(actor, [Wanted(authority, scope, None)])
+        if beyond:
+            return _power_request_create(
+                actor=actor,
+                kind=PowerRequest.Kind.POSITION_AUTHORITY,
+                excess=beyond,
+                position=position,
+                authority=authority,
+                scope=scope,
+            )
+    _position_authority_write(actor=actor, position=position, authority=authority, scope=scope)
+    return None
+
+
+def _position_authority_write(*, actor, position, authority, scope, comment="") -> None:
+    existing = (
+        PositionAuthority.objects.select_for_update()
+        .filter(position=position, authority=authority)
+        .first()
+    )
+    before = existing.scope if existing else ""
+    if scope is None:
+        if existing:
+            existing.delete()
+    elif existing:
+        existing.scope = scope
+        existing.save(update_fields=["scope"])
+    else:
+        PositionAuthority.objects.create(position=position, authority=authority, scope=scope)
+    audit.record(
+        actor=actor,
+        obj=position,
+        action=f"authority.{authority}",
+        from_state=before,
+        to_state=scope or "",
+        comment=comment,
     )
 
 
@@ -330,8 +416,44 @@ def assignment_create(
     start_date: dt.date,
     end_date: dt.date | None = None,
     is_primary: bool = False,
-) -> Assignment:
+) -> Assignment | PowerRequest:
+    """Put someone in a post. Putting oneself in a post whose powers one does not
+    already hold becomes a PowerRequest (returned) for a second person."""
     policy.require_authority(actor, Authority.MANAGE_ORG, department)
+    post = _assignment_check(
+        employee=employee,
+        department=department,
+        position=position,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    if employee.user_id == getattr(actor, "pk", None):
+        beyond = escalation.excess(actor, escalation.post_grants(post))
+        if beyond:
+            return _power_request_create(
+                actor=actor,
+                kind=PowerRequest.Kind.ASSIGNMENT,
+                excess=beyond,
+                employee=employee,
+                department=department,
+                position=position,
+                post=post,
+                start_date=start_date,
+                end_date=end_date,
+                is_primary=is_primary,
+            )
+    return _assignment_write(
+        actor=actor,
+        employee=employee,
+        post=post,
+        start_date=start_date,
+        end_date=end_date,
+        is_primary=is_primary,
+    )
+
+
+def _assignment_check(*, employee, department, position, start_date, end_date) -> Post:
+    """The rules of an assignment; returns the post it fills."""
     if end_date is not None and end_date < start_date:
         raise ApplicationError(_("An assignment cannot end before it starts."), field="end_date")
     if not employee.is_active:
@@ -358,6 +480,12 @@ def assignment_create(
         raise ApplicationError(
             _("%(e)s already holds this position in those dates.") % {"e": employee.name}
         )
+    return post
+
+
+def _assignment_write(
+    *, actor, employee, post, start_date, end_date, is_primary, comment=""
+) -> Assignment:
     if is_primary:
         # One primary position at a time: the previous one stays, as a secondary.
         Assignment.objects.filter(employee=employee, is_primary=True).active_on(start_date).update(
@@ -383,6 +511,7 @@ def assignment_create(
         obj=assignment,
         action="assignment.create",
         to_state=f"{start_date}…{end_date or ''}",
+        comment=comment,
     )
     policy.forget_grants(employee.user)
     return assignment
@@ -417,18 +546,42 @@ def assignment_end(*, actor, assignment: Assignment, end_date: dt.date) -> Assig
 
 
 @transaction.atomic
-def delegation_grant(*, actor, user, authority: str, department: Department) -> None:
+def delegation_grant(*, actor, user, authority: str, department: Department) -> PowerRequest | None:
+    """Delegate `authority` in `department` (and its groups) to `user`. Nobody
+    delegates to themselves; handing someone a power the actor does not hold that
+    far (and they lack) becomes a PowerRequest (returned)."""
     policy.require_authority(actor, Authority.MANAGE_ORG, department)
     if authority not in Authority.values:
         raise ApplicationError(_("Unknown authority."), field="authority")
     if user.pk == getattr(actor, "pk", None) and not actor.is_superuser:
         raise PermissionDenied(_("You cannot delegate an authority to yourself."))
+    if not user.is_active:
+        raise ApplicationError(_("%(u)s cannot sign in any more.") % {"u": user}, field="user")
+    wanted = [Wanted(authority, Scope.SUBTREE, department)]
+    # Only what raises the delegate counts: a power they already hold there is no raise.
+    beyond = [w for w in escalation.excess(actor, wanted) if escalation.excess(user, [w])]
+    if beyond:
+        return _power_request_create(
+            actor=actor,
+            kind=PowerRequest.Kind.DELEGATION,
+            excess=beyond,
+            user=user,
+            department=department,
+            authority=authority,
+            scope=Scope.SUBTREE,
+        )
+    _delegation_write(actor=actor, user=user, authority=authority, department=department)
+    return None
+
+
+def _delegation_write(*, actor, user, authority, department, comment="") -> None:
     policy.delegation_grant_row(user, authority, department)
     audit.record(
         actor=actor,
         obj=department,
         action="delegation.grant",
         to_state=f"{user.username}:{authority}",
+        comment=comment,
     )
 
 
@@ -441,6 +594,151 @@ def delegation_revoke(*, actor, user, authority: str, department: Department) ->
         obj=department,
         action="delegation.revoke",
         from_state=f"{user.username}:{authority}",
+    )
+
+
+# --- Power requests: a second person approves what raises powers (issue 10) ----------
+
+
+def _power_request_create(*, actor, kind, excess, **change) -> PowerRequest:
+    from apps.core.notifications import notify
+
+    request = PowerRequest.objects.create(
+        kind=kind, requested_by=actor, excess=[w.as_dict() for w in excess], **change
+    )
+    audit.record(
+        actor=actor,
+        obj=request,
+        action="power_request.create",
+        to_state=PowerRequest.State.PENDING,
+        comment="; ".join(w.label() for w in excess)[:1000],
+        changes={"excess": request.excess},
+    )
+    notify(
+        recipients=escalation.possible_approvers(excess, exclude=[actor]),
+        title=_lazy("A change of powers waits for your approval"),
+        body=str(request),
+        url=reverse("org:power_requests"),
+    )
+    return request
+
+
+def _power_request_decidable(actor, request: PowerRequest) -> None:
+    if request.state != PowerRequest.State.PENDING:
+        raise ConflictError(_("This request has already been decided."))
+    if request.requested_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("A second person must decide on your own request."))
+    where = request.post.department if request.post_id else request.department
+    if not policy.has_authority(request.requested_by, Authority.MANAGE_ORG, where):
+        raise ConflictError(_("The author of this request no longer manages the organisation."))
+    wanted = escalation.wanted_from_dicts(request.excess)
+    if escalation.excess(actor, wanted):
+        raise PermissionDenied(
+            _("Only someone who holds these powers (the director or the superuser) may decide.")
+        )
+
+
+def _locked_request(request: PowerRequest) -> PowerRequest:
+    return (
+        PowerRequest.objects.select_for_update(of=("self",))
+        .select_related("requested_by", "employee", "department", "position", "post", "user")
+        .get(pk=request.pk)
+    )
+
+
+@transaction.atomic
+def power_request_approve(*, actor, request: PowerRequest, comment: str = "") -> PowerRequest:
+    """A second person who holds the requested powers approves: the change is made
+    now, through the same writes (and rules) as a direct one, audited under both."""
+    from apps.core.notifications import notify
+
+    request = _locked_request(request)
+    _power_request_decidable(actor, request)
+    note = _("approved request #%(n)s by %(u)s") % {
+        "n": request.pk,
+        "u": request.requested_by.username,
+    }
+    Kind = PowerRequest.Kind
+    if request.kind == Kind.ASSIGNMENT:
+        post = _assignment_check(
+            employee=request.employee,
+            department=request.department,
+            position=request.position,
+            start_date=request.start_date,
+            end_date=request.end_date,
+        )
+        _assignment_write(
+            actor=actor,
+            employee=request.employee,
+            post=post,
+            start_date=request.start_date,
+            end_date=request.end_date,
+            is_primary=request.is_primary,
+            comment=note,
+        )
+    elif request.kind == Kind.POST_AUTHORITY:
+        _post_authority_write(
+            actor=actor,
+            post=request.post,
+            authority=request.authority,
+            scope=request.scope,
+            comment=note,
+        )
+    elif request.kind == Kind.POSITION_AUTHORITY:
+        _position_authority_write(
+            actor=actor,
+            position=request.position,
+            authority=request.authority,
+            scope=request.scope,
+            comment=note,
+        )
+    else:
+        _delegation_write(
+            actor=actor,
+            user=request.user,
+            authority=request.authority,
+            department=request.department,
+            comment=note,
+        )
+    _power_request_close(actor, request, PowerRequest.State.APPROVED, comment)
+    notify(
+        recipients=[request.requested_by],
+        title=_lazy("Your change of powers was approved"),
+        body=str(request),
+        url=reverse("org:power_requests"),
+    )
+    return request
+
+
+@transaction.atomic
+def power_request_refuse(*, actor, request: PowerRequest, comment: str = "") -> PowerRequest:
+    from apps.core.notifications import notify
+
+    request = _locked_request(request)
+    _power_request_decidable(actor, request)
+    _power_request_close(actor, request, PowerRequest.State.REFUSED, comment)
+    notify(
+        recipients=[request.requested_by],
+        title=_lazy("Your change of powers was refused"),
+        body=f"{request}\n{comment}".strip(),
+        url=reverse("org:power_requests"),
+    )
+    return request
+
+
+def _power_request_close(actor, request: PowerRequest, state: str, comment: str) -> None:
+    request.state = state
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.comment = comment or ""
+    request.save(update_fields=["state", "decided_by", "decided_at", "comment"])
+    audit.record(
+        actor=actor,
+        obj=request,
+        action=f"power_request.{'approve' if state == PowerRequest.State.APPROVED else 'refuse'}",
+        from_state=PowerRequest.State.PENDING,
+        to_state=state,
+        comment=comment,
     )
 
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,11 +16,42 @@ from apps.core import profile
 from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.forms import apply_service_error
 from apps.core.selectors import audit_trail_of
+from apps.org import escalation, selectors, services
 from apps.org import permissions as policy
-from apps.org import selectors, services
 from apps.org.authorities import Authority
-from apps.org.forms import AssignmentEndForm, AssignmentForm, DepartmentForm
-from apps.org.models import Assignment, Department, Employee, Position
+from apps.org.forms import (
+    AssignmentEndForm,
+    AssignmentForm,
+    DelegationForm,
+    DepartmentForm,
+    PostAuthorityForm,
+    PowerRequestDecisionForm,
+)
+from apps.org.models import Assignment, Department, Employee, Position, Post, PowerRequest
+
+
+def _waiting_for_approval(request, power_request: PowerRequest) -> None:
+    messages.warning(
+        request,
+        _(
+            "You cannot hand out powers you do not hold yourself (%(what)s). Request "
+            "#%(n)s now waits for someone who holds them — the director or the "
+            "superuser — to approve it."
+        )
+        % {
+            "what": "; ".join(
+                w.label() for w in escalation.wanted_from_dicts(power_request.excess)
+            ),
+            "n": power_request.pk,
+        },
+    )
+
+
+def _refused(form, error: ApplicationError) -> int:
+    """Show a service's refusal on the form (at the top unless it names a field),
+    keeping the input; returns the status code for the page."""
+    apply_service_error(form, error)
+    return error.status_code
 
 
 @login_required
@@ -171,21 +203,25 @@ def assignment_create(request, pk):
     if not policy.can_manage_org(request.user):
         raise PermissionDenied()
     form = AssignmentForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.assignment_create(actor=request.user, employee=employee, **form.cleaned_data)
+            result = services.assignment_create(
+                actor=request.user, employee=employee, **form.cleaned_data
+            )
         except ApplicationError as error:
-            if error.status_code == 403:
-                raise
-            apply_service_error(form, error)
+            status = _refused(form, error)
         else:
-            messages.success(request, _("The assignment was added."))
+            if isinstance(result, PowerRequest):
+                _waiting_for_approval(request, result)
+            else:
+                messages.success(request, _("The assignment was added."))
             return redirect("org:employee_detail", employee.pk)
     return render(
         request,
         "org/assignment_form.html",
         {"form": form, "employee": employee},
-        status=400 if form.errors else 200,
+        status=400 if status == 200 and form.errors else status,
     )
 
 
@@ -215,6 +251,143 @@ def assignment_end(request, pk):
         {"form": form, "assignment": assignment},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+def post_authorities(request, pk):
+    """A post's authorities: grant, widen or revoke one. A grant beyond the editor's
+    own powers becomes a request for a second person."""
+    post = get_object_or_404(Post.objects.select_related("department", "position"), pk=pk)
+    if not policy.can_manage_org(request.user, post.department):
+        raise PermissionDenied()
+    form = PostAuthorityForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.post_authority_set(
+                actor=request.user,
+                post=post,
+                authority=form.cleaned_data["authority"],
+                scope=form.cleaned_data["scope"] or None,
+            )
+        except ApplicationError as error:
+            status = _refused(form, error)
+        else:
+            if isinstance(result, PowerRequest):
+                _waiting_for_approval(request, result)
+            else:
+                messages.success(request, _("The post's authorities were saved."))
+            return redirect("org:post_authorities", post.pk)
+    return render(
+        request,
+        "org/post_authorities.html",
+        {
+            "post": post,
+            "authorities": post.authorities.order_by("authority"),
+            "form": form,
+            "pending": PowerRequest.objects.filter(
+                post=post, state=PowerRequest.State.PENDING
+            ).select_related("requested_by"),
+        },
+        status=400 if status == 200 and form.errors else status,
+    )
+
+
+@login_required
+def department_delegations(request, pk):
+    """Delegations in a department: grant one (never to oneself; beyond the editor's
+    own powers it waits for a second person) or revoke one."""
+    department = get_object_or_404(Department, pk=pk)
+    if not policy.can_manage_org(request.user, department):
+        raise PermissionDenied()
+    form = DelegationForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.delegation_grant(
+                actor=request.user, department=department, **form.cleaned_data
+            )
+        except ApplicationError as error:
+            status = _refused(form, error)
+        else:
+            if isinstance(result, PowerRequest):
+                _waiting_for_approval(request, result)
+            else:
+                messages.success(request, _("The authority was delegated."))
+            return redirect("org:department_delegations", department.pk)
+    return render(
+        request,
+        "org/department_delegations.html",
+        {
+            "department": department,
+            "delegations": policy.delegations_in(department),
+            "form": form,
+            "pending": PowerRequest.objects.filter(
+                department=department,
+                kind=PowerRequest.Kind.DELEGATION,
+                state=PowerRequest.State.PENDING,
+            ).select_related("requested_by", "user"),
+        },
+        status=400 if status == 200 and form.errors else status,
+    )
+
+
+@login_required
+@require_POST
+def delegation_revoke(request, pk):
+    department = get_object_or_404(Department, pk=pk)
+    if not str(request.POST.get("row", "")).isdigit():
+        raise Http404
+    row = get_object_or_404(policy.delegations_in(department), pk=request.POST["row"])
+    services.delegation_revoke(
+        actor=request.user, user=row.user, authority=row.permission.codename, department=department
+    )
+    messages.success(request, _("The delegation was revoked."))
+    return redirect("org:department_delegations", department.pk)
+
+
+@login_required
+def power_requests(request):
+    """Requests to raise powers: the ones you may decide, and your own."""
+    return render(
+        request,
+        "org/power_requests.html",
+        {
+            "to_decide": escalation.power_requests_to_decide(request.user),
+            "mine": Paginator(
+                PowerRequest.objects.filter(requested_by=request.user).select_related(
+                    "decided_by", "employee", "department", "position", "post__department", "user"
+                ),
+                25,
+            ).get_page(request.GET.get("page")),
+            "form": PowerRequestDecisionForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def power_request_decide(request, pk, decision):
+    if decision not in ("approve", "refuse"):
+        raise Http404
+    power_request = get_object_or_404(PowerRequest, pk=pk)
+    form = PowerRequestDecisionForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    decide = (
+        services.power_request_approve if decision == "approve" else services.power_request_refuse
+    )
+    try:
+        decide(actor=request.user, request=power_request, comment=comment)
+    except ApplicationError as error:
+        if error.status_code == 403:
+            raise
+        messages.error(request, error.message)
+    else:
+        if decision == "approve":
+            messages.success(request, _("Request #%(n)s was approved and applied.") % {"n": pk})
+        else:
+            messages.success(request, _("Request #%(n)s was refused.") % {"n": pk})
+    return redirect("org:power_requests")
 
 
 @login_required

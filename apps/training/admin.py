@@ -3,11 +3,12 @@ is read-only, because its writes go through the services."""
 
 from django.contrib import admin
 
+from apps.org.admin import AuditedAdmin
 from apps.training import models
 
 
 @admin.register(models.Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ("code", "name", "name_en", "sort_order", "is_active")
     list_editable = ("sort_order", "is_active")
 

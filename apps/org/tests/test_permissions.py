@@ -229,17 +229,18 @@ def test_a_supervisor_sees_a_report_in_another_department(people):
 
 @pytest.mark.django_db
 def test_a_delegation_gives_authority_in_the_department_and_its_groups(people, org):
-    # given HR delegating 知情权 and assign_work in general-ops to the WeChat manager
+    # given HR delegating 知情权 and manage_training in general-ops to the WeChat manager
+    # (HR holds both company-wide: one may only hand out what one holds, issue 10)
     hr, stand_in = people["hr"].user, fresh(people["manager"].user)
-    assert not policy.has_authority(stand_in, A.ASSIGN_WORK, org["general-ops"])
-    for authority in (A.VIEW_DEPARTMENT, A.ASSIGN_WORK):
+    assert not policy.has_authority(stand_in, A.MANAGE_TRAINING, org["general-ops"])
+    for authority in (A.VIEW_DEPARTMENT, A.MANAGE_TRAINING):
         services.delegation_grant(
             actor=hr, user=stand_in, authority=authority, department=org["general-ops"]
         )
     # then the stand-in holds it there and in its groups, not in sibling departments
-    assert policy.has_authority(stand_in, A.ASSIGN_WORK, org["general-ops"])
-    assert policy.has_authority(stand_in, A.ASSIGN_WORK, org["general-ops-product"])
-    assert not policy.has_authority(stand_in, A.ASSIGN_WORK, org["app-ops"])
+    assert policy.has_authority(stand_in, A.MANAGE_TRAINING, org["general-ops"])
+    assert policy.has_authority(stand_in, A.MANAGE_TRAINING, org["general-ops-product"])
+    assert not policy.has_authority(stand_in, A.MANAGE_TRAINING, org["app-ops"])
     # and the list filters follow
     codes = set(
         policy.departments_where(stand_in, A.VIEW_DEPARTMENT).values_list("code", flat=True)
@@ -259,19 +260,19 @@ def test_a_delegation_gives_authority_in_the_department_and_its_groups(people, o
 
 @pytest.mark.django_db
 def test_revoking_a_delegation_removes_the_authority(people, org):
-    # given a delegation of assign_work in general-ops
+    # given a delegation of manage_training in general-ops
     hr, stand_in = people["hr"].user, fresh(people["manager"].user)
     services.delegation_grant(
-        actor=hr, user=stand_in, authority=A.ASSIGN_WORK, department=org["general-ops"]
+        actor=hr, user=stand_in, authority=A.MANAGE_TRAINING, department=org["general-ops"]
     )
-    assert policy.has_authority(stand_in, A.ASSIGN_WORK, org["general-ops"])
+    assert policy.has_authority(stand_in, A.MANAGE_TRAINING, org["general-ops"])
     # when it is revoked
     services.delegation_revoke(
-        actor=hr, user=stand_in, authority=A.ASSIGN_WORK, department=org["general-ops"]
+        actor=hr, user=stand_in, authority=A.MANAGE_TRAINING, department=org["general-ops"]
     )
     # then the authority is gone, on this object and on a freshly loaded one
-    assert not policy.has_authority(stand_in, A.ASSIGN_WORK, org["general-ops"])
-    assert not policy.has_authority(fresh(stand_in), A.ASSIGN_WORK, org["general-ops-product"])
+    assert not policy.has_authority(stand_in, A.MANAGE_TRAINING, org["general-ops"])
+    assert not policy.has_authority(fresh(stand_in), A.MANAGE_TRAINING, org["general-ops-product"])
 
 
 @pytest.mark.django_db

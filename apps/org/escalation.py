@@ -1,0 +1,138 @@
+"""Nobody raises powers above their own (issue 10).
+
+One question, asked by every write that hands out an authority (a post's authorities,
+a position's defaults, a delegation, an assignment of oneself): which of the wanted
+grants does the actor not hold themselves, everywhere the grant would reach? What is
+left over (the "excess") is not written: it becomes a PowerRequest that a second
+person holding those powers must approve. The superuser holds everything, so only the
+superuser acts alone.
+
+Reads the policy (apps.org.permissions.grants_of) and never writes."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.org import permissions as policy
+from apps.org.authorities import Authority, Scope
+from apps.org.models import Assignment, Department, Post, PostAuthority
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """A grant a change would make: `authority` with `scope` from `department`.
+    `department` None means "any department" (a position's default authority lands
+    wherever the position is offered)."""
+
+    authority: str
+    scope: str
+    department: Department | None
+
+    def as_dict(self) -> dict:
+        return {
+            "authority": self.authority,
+            "scope": self.scope,
+            "department": self.department.pk if self.department else None,
+        }
+
+    def label(self) -> str:
+        where = self.department.label if self.department else "*"
+        return f"{Authority(self.authority).label} ({Scope(self.scope).label}, {where})"
+
+
+def wanted_from_dicts(rows: Iterable[dict]) -> list[Wanted]:
+    departments = Department.objects.in_bulk({r["department"] for r in rows if r["department"]})
+    return [Wanted(r["authority"], r["scope"], departments.get(r["department"])) for r in rows]
+
+
+def _reach(wanted: Wanted, departments: list[Department]) -> list[Department]:
+    """The departments a grant would reach."""
+    if wanted.department is None or wanted.scope == Scope.COMPANY:
+        return departments
+    if wanted.scope == Scope.SUBTREE:
+        return [d for d in departments if d.path.startswith(wanted.department.path)]
+    return [d for d in departments if d.pk == wanted.department.pk]
+
+
+def excess(user, wanted: Iterable[Wanted]) -> list[Wanted]:
+    """The wanted grants `user` does not hold everywhere they would reach."""
+    wanted = list(wanted)
+    if not wanted or getattr(user, "is_superuser", False):
+        return []
+    if not getattr(user, "is_active", False):
+        return wanted
+    grants = policy.grants_of(user)
+    departments = list(Department.objects.only("pk", "path"))
+    return [
+        w
+        for w in wanted
+        if not all(
+            any(g.authority == w.authority and g.covers(d) for g in grants)
+            for d in _reach(w, departments)
+        )
+    ]
+
+
+def post_grants(post: Post) -> list[Wanted]:
+    """What holding `post` gives."""
+    return [
+        Wanted(a, s, post.department)
+        for a, s in PostAuthority.objects.filter(post=post).values_list("authority", "scope")
+    ]
+
+
+def holds_or_will_hold(user, post: Post) -> bool:
+    """Does `user` sit in `post` today or from a later date (an assignment not ended)?"""
+    today = timezone.localdate()
+    return (
+        Assignment.objects.filter(employee__user=user, post=post)
+        .exclude(end_date__lt=today)
+        .exists()
+    )
+
+
+def possible_approvers(wanted: list[Wanted], *, exclude=()) -> list:
+    """Active people who could approve a request for `wanted`: the superusers and
+    whoever holds every wanted grant through a post (the director, typically)."""
+    holders = Assignment.objects.active_on().filter(
+        post__authorities__authority__in={w.authority for w in wanted}, employee__is_active=True
+    )
+    candidates = (
+        get_user_model()
+        .objects.filter(Q(is_superuser=True) | Q(pk__in=holders.values("employee__user_id")))
+        .filter(is_active=True)
+        .exclude(pk__in=[u.pk for u in exclude if u is not None])
+    )
+    return [u for u in candidates if not excess(u, wanted)]
+
+
+def may_decide(user, request) -> bool:
+    """May `user` approve or refuse `request` (a PowerRequest)? A second person who
+    holds every power it asks for."""
+    return (
+        request.state == request.State.PENDING
+        and request.requested_by_id != getattr(user, "pk", None)
+        and getattr(user, "is_active", False)
+        and not excess(user, wanted_from_dicts(request.excess))
+    )
+
+
+def power_requests_to_decide(user) -> list:
+    """The pending requests `user` may decide, oldest first. Pending requests are few
+    (each is a rise of powers), so the holder check runs per row."""
+    from apps.org.models import PowerRequest
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    pending = (
+        PowerRequest.objects.filter(state=PowerRequest.State.PENDING)
+        .exclude(requested_by=user)
+        .select_related(
+            "requested_by", "employee", "department", "position", "post__department", "user"
+        )
+        .order_by("created_at", "id")
+    )
+    return [r for r in pending if may_decide(user, r)]
