@@ -136,6 +136,11 @@ class Oracle:
             if i.author_id == user.pk or i.designer_id == user.pk or i.department_id in seen
         }
 
+    def my_content_items(self, user):
+        from apps.content.models import ContentItem
+
+        return set(ContentItem.objects.filter(author=user).values_list("pk", flat=True))
+
     def campaigns(self, user):
         from apps.campaigns.models import Campaign
 
@@ -317,6 +322,9 @@ PAGE_LISTS = [
     ("/complaints/", r'href="/complaints/(\d+)/"', "complaints"),
     ("/training/plans/", r'href="/training/plans/(\d+)/"', "training_plans"),
     ("/org/people/", r'href="/org/people/(\d+)/"', "employees"),
+    ("/org/departments/", r'href="/org/departments/(\d+)/"', "departments_list"),
+    ("/training/", r'href="/training/sessions/(\d+)/"', "training_sessions"),
+    ("/content/", r'href="/content/(\d+)/"', "my_content_items"),
 ]
 
 

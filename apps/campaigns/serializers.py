@@ -22,6 +22,7 @@ from apps.campaigns.models import (
     Spend,
     Target,
 )
+from apps.core.files import file_url
 from apps.org.models import Department, Position
 
 # --- Output -------------------------------------------------------------------------
@@ -183,7 +184,11 @@ class LogEntrySerializer(serializers.ModelSerializer):
         ]
 
     def get_attachments(self, obj) -> list[dict]:
-        return [{"name": a.name, "size": a.size, "url": a.file.url} for a in obj.attachments.all()]
+        # The permission-checked download, never the storage's own URL (apps.core.files).
+        return [
+            {"name": a.name, "size": a.size, "url": file_url("campaign-attachment", a.pk)}
+            for a in obj.attachments.all()
+        ]
 
 
 class SpendSerializer(serializers.ModelSerializer):

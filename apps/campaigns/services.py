@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -35,7 +36,7 @@ from apps.campaigns.models import (
     Spend,
     Target,
 )
-from apps.core import audit, imports
+from apps.core import audit, imports, uploads
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
 from apps.core.notifications import notify
 
@@ -882,17 +883,19 @@ def _check_files(files) -> None:
             _("Attach at most %(n)d files.") % {"n": MAX_ATTACHMENTS}, field="attachments"
         )
     for upload in files:
-        extension = os.path.splitext(upload.name)[1].lower()
-        if extension not in ATTACHMENT_EXTENSIONS:
-            raise ApplicationError(
-                _("%(name)s: only images, PDF, Word, Excel, text and CSV files can be attached.")
-                % {"name": upload.name},
-                field="attachments",
+        # The shared check (apps.core.uploads) reads the whole file, not its name only.
+        try:
+            uploads.check_upload(
+                upload, extensions=ATTACHMENT_EXTENSIONS, max_bytes=MAX_ATTACHMENT_BYTES
             )
-        if upload.size > MAX_ATTACHMENT_BYTES:
-            raise ApplicationError(
-                _("%(name)s is larger than 5 MB.") % {"name": upload.name}, field="attachments"
-            )
+        except ValidationError as error:
+            if error.code == "file_type":
+                message = _(
+                    "%(name)s: only images, PDF, Word, Excel, text and CSV files can be attached."
+                ) % {"name": upload.name}
+            else:
+                message = error.messages[0]
+            raise ApplicationError(message, field="attachments") from error
 
 
 @transaction.atomic

@@ -168,27 +168,21 @@ def validate_attachments(files) -> list:
         raise ApplicationError(
             _("Attach at most %(n)d files.") % {"n": max_files()}, field="attachments"
         )
+    # The shared content check (apps.core.uploads): the whole file, not its first bytes.
+    from django.core.exceptions import ValidationError
+
+    from apps.core import uploads
+
+    allowed = {f".{ext}" for ext in CONTENT_TYPES}
     for upload in files:
-        name = upload.name or ""
-        ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if ext not in _SIGNATURES:
-            raise ApplicationError(
-                _("“%(name)s” is not accepted: attach JPG, PNG or PDF files only.")
-                % {"name": name},
-                field="attachments",
-            )
-        if upload.size > max_bytes():
-            raise ApplicationError(
-                _("“%(name)s” is larger than %(mb)d MB.")
-                % {"name": name, "mb": max_bytes() // (1024 * 1024)},
-                field="attachments",
-            )
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not any(head.startswith(sig) for sig in _SIGNATURES[ext]):
-            raise ApplicationError(
-                _("“%(name)s” is not a real %(ext)s file.") % {"name": name, "ext": ext.upper()},
-                field="attachments",
-            )
+        try:
+            uploads.check_upload(upload, extensions=allowed, max_bytes=max_bytes())
+        except ValidationError as error:
+            if error.code == "file_type":
+                message = _("“%(name)s” is not accepted: attach JPG, PNG or PDF files only.") % {
+                    "name": upload.name or ""
+                }
+            else:
+                message = error.messages[0]
+            raise ApplicationError(message, field="attachments") from error
     return files

@@ -34,85 +34,26 @@ and a step number; if the item moved on meanwhile (new version, another reviewer
 acted first) the service raises ConflictError (HTTP 409) instead of stepping twice.
 """
 
-import os
-
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import uploads
 from apps.org.authorities import Authority
 
-IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+IMAGE_EXTENSIONS = uploads.IMAGE_EXTENSIONS
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 PROOF_EXTENSIONS = {".pdf", ".jpg", ".jpeg", ".png"}
 PROOF_MAX_BYTES = 10 * 1024 * 1024
 
+# The shared upload check (apps.core.uploads); migration 0001 refers to this name.
+FileValidator = uploads.UploadValidator
 
-class FileValidator:
-    """Limits an upload's type (extension and leading bytes) and size."""
-
-    SIGNATURES = {
-        ".jpg": [b"\xff\xd8\xff"],
-        ".jpeg": [b"\xff\xd8\xff"],
-        ".png": [b"\x89PNG\r\n\x1a\n"],
-        ".gif": [b"GIF87a", b"GIF89a"],
-        ".webp": [b"RIFF"],
-        ".pdf": [b"%PDF"],
-    }
-
-    def __init__(self, extensions, max_bytes):
-        self.extensions = set(extensions)
-        self.max_bytes = max_bytes
-
-    def __call__(self, upload):
-        extension = os.path.splitext(upload.name or "")[1].lower()
-        if extension not in self.extensions:
-            raise ValidationError(
-                _("Only these file types are accepted: %(types)s."),
-                params={"types": ", ".join(sorted(self.extensions))},
-                code="file_type",
-            )
-        if upload.size is not None and upload.size > self.max_bytes:
-            raise ValidationError(
-                _("The file is larger than %(mb)d MB."),
-                params={"mb": self.max_bytes // (1024 * 1024)},
-                code="file_size",
-            )
-        try:
-            position = upload.tell()
-            upload.seek(0)
-            head = upload.read(16)
-            upload.seek(position)
-        except (OSError, ValueError):
-            return
-        if head and not any(head.startswith(sig) for sig in self.SIGNATURES[extension]):
-            raise ValidationError(
-                _("The file's content does not match its type %(type)s."),
-                params={"type": extension},
-                code="file_content",
-            )
-
-    def __eq__(self, other):
-        return (
-            isinstance(other, FileValidator)
-            and self.extensions == other.extensions
-            and self.max_bytes == other.max_bytes
-        )
-
-    def deconstruct(self):
-        return (
-            "apps.content.models.FileValidator",
-            (sorted(self.extensions), self.max_bytes),
-            {},
-        )
-
-
-validate_image = FileValidator(IMAGE_EXTENSIONS, IMAGE_MAX_BYTES)
-validate_proof = FileValidator(PROOF_EXTENSIONS, PROOF_MAX_BYTES)
+validate_image = uploads.UploadValidator(IMAGE_EXTENSIONS, IMAGE_MAX_BYTES)
+validate_proof = uploads.UploadValidator(PROOF_EXTENSIONS, PROOF_MAX_BYTES)
 
 
 class Format(models.TextChoices):
@@ -353,7 +294,10 @@ class ContentItem(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("body"), blank=True)
     cover = models.FileField(
-        _("cover"), upload_to="content/covers/%Y/%m/", blank=True, validators=[validate_image]
+        _("cover"),
+        upload_to=uploads.RandomName("content/covers"),
+        blank=True,
+        validators=[validate_image],
     )
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
     format = models.CharField(
@@ -393,7 +337,7 @@ class ContentItem(models.Model):
     source = models.CharField(_("source"), max_length=300, blank=True)
     authorisation = models.FileField(
         _("proof of authorisation"),
-        upload_to="content/authorisations/%Y/%m/",
+        upload_to=uploads.RandomName("content/authorisations"),
         blank=True,
         validators=[validate_proof],
     )
@@ -461,7 +405,7 @@ class ContentItem(models.Model):
 class ContentImage(models.Model):
     item = models.ForeignKey(ContentItem, on_delete=models.CASCADE, related_name="images")
     file = models.FileField(
-        _("image"), upload_to="content/images/%Y/%m/", validators=[validate_image]
+        _("image"), upload_to=uploads.RandomName("content/images"), validators=[validate_image]
     )
     caption = models.CharField(_("caption"), max_length=200, blank=True)
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from apps.core import views
+from apps.core import files, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -22,4 +22,6 @@ urlpatterns = [
     ),
     path("audit/", views.audit_log, name="audit_log"),
     path("healthz", views.healthz, name="healthz"),
+    # Every stored file, after its app's permission check (apps.core.files).
+    path("files/<slug:kind>/<int:pk>/", files.download, name="file"),
 ]

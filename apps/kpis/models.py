@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.core import uploads
 from apps.org.models import BilingualNameMixin, Department, Employee, Position
 
 SCORE = {"max_digits": 6, "decimal_places": 2}
@@ -641,7 +642,8 @@ class ExportJob(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
-    file = models.FileField(upload_to="kpis/exports/%Y/%m/", blank=True)
+    # Stored under a random name, served only by the checked view (apps.core.files).
+    file = models.FileField(upload_to=uploads.RandomName("kpis/exports"), blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -163,6 +163,16 @@ STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Request bodies (apps.core.input_guard answers 413 above them): without files, e.g. JSON;
+# multipart, files included.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=32 * 1024 * 1024)
+# Uploaded and generated files are never served as a folder: apps.core.files checks the
+# permission, then streams the file itself ("") or hands it to the proxy with
+# "X-Accel-Redirect" (nginx, from FILE_SERVE_INTERNAL_URL, an `internal` location) or
+# "X-Sendfile" (Apache mod_xsendfile).
+FILE_SERVE_HEADER = env("FILE_SERVE_HEADER", default="")
+FILE_SERVE_INTERNAL_URL = env("FILE_SERVE_INTERNAL_URL", default="/internal-media/")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

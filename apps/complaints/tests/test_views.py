@@ -9,11 +9,12 @@ from django.urls import reverse
 from apps.complaints import services
 from apps.complaints.models import Complaint, ComplaintAttachment, ComplaintCategory
 from apps.complaints.tests.factories import accepted, file_complaint
+from apps.core.tests import samples
 
 pytestmark = pytest.mark.django_db
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.4\n" + b"0" * 64
+PNG = samples.png()
+PDF = samples.pdf()
 
 
 def public_client():
@@ -67,7 +68,7 @@ def test_visitor_files_a_complaint_and_gets_a_private_tracking_link(org):
     [
         ([SimpleUploadedFile("big.jpg", b"\xff\xd8\xff" + b"0" * (5 * 1024 * 1024))], "5 MB"),
         ([SimpleUploadedFile("virus.exe", b"MZ\x90\x00")], "virus.exe"),
-        ([SimpleUploadedFile("fake.jpg", b"<html>not an image</html>")], "JPG"),
+        ([SimpleUploadedFile("fake.jpg", b"<html>not an image</html>")], "fake.jpg"),
         ([SimpleUploadedFile(f"p{i}.png", PNG) for i in range(4)], "3"),
     ],
 )
