@@ -14,7 +14,7 @@ _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")  # a negative figure is a number, not a
 
 
 _OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-Cell = namedtuple("Cell", "coordinate value data_type")
+Cell = namedtuple("Cell", "coordinate value data_type row column")
 
 
 def xlsx_cells(source) -> list:
@@ -30,6 +30,8 @@ def xlsx_cells(source) -> list:
             cell.coordinate,
             _unescape(cell.value) if cell.data_type == "s" else cell.value,
             cell.data_type,
+            cell.row,
+            cell.column_letter,
         )
         for row in sheet.iter_rows()
         for cell in row
