@@ -133,7 +133,7 @@ def _zip(members) -> bytes:
                 b"/Type /Catalog", b"/OpenAction << /S /JavaScript >> /Type /Catalog"
             ),
             "file_markup",
-        ),  # noqa: E501
+        ),
         # The extension must agree with what the bytes are.
         ("photo.jpg", samples.png(), "file_mismatch"),
         ("scan.png", samples.pdf(), "file_mismatch"),
@@ -149,7 +149,7 @@ def _zip(members) -> bytes:
             "macro.xlsx",
             _zip(["[Content_Types].xml", "xl/workbook.xml", "xl/vbaProject.bin"]),
             "file_macro",
-        ),  # noqa: E501
+        ),
         # Text is text.
         ("data.csv", b"a,b\n1,\x002\n", "file_content"),
         ("data.txt", bytes(range(256)), "file_content"),
@@ -224,3 +224,117 @@ def test_random_names_keep_only_the_extension():
     assert "appraisal" not in first
     assert len(first.rsplit("/", 1)[-1]) >= 24
     assert name == uploads.RandomName("kpis/exports")
+
+
+# --- Every upload path refuses them and stores nothing ------------------------------------
+
+BAD_FILES = {
+    "png-then-html": ("shot.png", b"\x89PNG\r\n\x1a\n" + HTML),
+    "gif-with-script": ("anim.gif", _gif_with_comment(b"<script>alert(1)</script>")),
+    "fake-pdf": ("proof.pdf", b"%PDF-1.4 trust me"),
+    "renamed": ("photo.jpg", samples.png()),
+}
+
+
+def _content_image_add(users):
+    from apps.content import services
+    from apps.content.tests.factories import make_item
+
+    item = make_item(users["copywriter"], designer=users["designer"])
+    return lambda upload: services.content_image_add(
+        actor=users["designer"], item=item, file=upload
+    )
+
+
+def _content_authorisation(users):
+    from apps.content import services
+    from apps.content.tests.factories import make_item
+
+    item = make_item(users["copywriter"], origin="repost", source="人民日报")
+    return lambda upload: services.content_item_update(
+        actor=users["copywriter"], item=item, authorisation=upload
+    )
+
+
+def _complaint_submit(users):
+    from apps.complaints import services
+    from apps.complaints.models import Channel, ComplaintCategory
+
+    return lambda upload: services.complaint_submit(
+        channel=Channel.WEB,
+        category=ComplaintCategory.objects.get(code="technical"),
+        description="The app crashes when I open my orders page.",
+        contact_name="张三",
+        contact_phone="13812341234",
+        attachments=[upload],
+    )
+
+
+def _campaign_log(users):
+    import datetime as dt
+
+    from apps.campaigns import services
+    from apps.campaigns.tests.factories import running_campaign
+
+    campaign = running_campaign(users)
+    return lambda upload: services.log_entry_add(
+        actor=users["specialist"],
+        campaign=campaign,
+        kind="progress",
+        happened_on=dt.date.today(),
+        text="推文发布",
+        files=[upload],
+    )
+
+
+def _state():
+    from apps.campaigns.models import LogAttachment, LogEntry
+    from apps.complaints.models import Complaint, ComplaintAttachment
+    from apps.content.models import ContentImage, ContentItem
+    from apps.core.models import AuditEntry, Notification
+
+    return {
+        "rows": [
+            m.objects.count()
+            for m in (ContentImage, LogEntry, LogAttachment, Complaint, ComplaintAttachment)
+        ],
+        "proofs": list(
+            ContentItem.objects.exclude(authorisation="").values_list("authorisation", flat=True)
+        ),
+        "audit": AuditEntry.objects.count(),
+        "notifications": Notification.objects.count(),
+    }
+
+
+PATHS = {
+    "content-image": _content_image_add,
+    "content-authorisation": _content_authorisation,
+    "complaint": _complaint_submit,
+    "campaign-log": _campaign_log,
+}
+
+
+@pytest.mark.parametrize("bad", BAD_FILES)
+@pytest.mark.parametrize("path", PATHS)
+def test_every_upload_path_refuses_bad_files_and_stores_nothing(
+    users, settings, tmp_path, path, bad
+):
+    from apps.core.errors import ApplicationError
+
+    settings.MEDIA_ROOT = tmp_path
+    name, data = BAD_FILES[bad]
+    if path in ("content-image",) and name.endswith(".pdf"):
+        name = "proof.png"  # images only there: a fake PNG instead
+        data = b"\x89PNG\r\n\x1a\n%PDF-1.4 trust me"
+    if path in ("content-authorisation", "complaint") and name.endswith(".gif"):
+        name = "anim.png"  # no GIFs there: the same script in a PNG comment
+        data = _png_with_text(b"<script>alert(1)</script>")
+    upload_to = PATHS[path](users)
+    before = _state()
+    with pytest.raises(ApplicationError) as error:
+        upload_to(SimpleUploadedFile(name, data))
+    assert error.value.field in ("file", "authorisation", "attachments")
+    assert name in str(error.value.message)
+    # Nothing was written: no row, no audit entry, no notification, no file on disk.
+    assert _state() == before
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
