@@ -39,6 +39,8 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and not form.changed_data:
+            return  # saved as it was (e.g. only inline rows changed): nothing to log
         audit.record(
             actor=request.user,
             obj=obj,
@@ -194,6 +196,8 @@ class OpsUserAdmin(UserAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and not form.changed_data:
+            return
         audit.record(
             actor=request.user,
             obj=obj,
