@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import logging
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -41,6 +42,8 @@ MAX_ROWS = 20_000
 ENCODINGS = ("utf-8-sig", "gb18030")  # GB18030 is a superset of GBK and GB2312
 _ZIP_MAGIC = b"PK\x03\x04"  # an XLSX file is a zip archive
 INTEGER_MAX = 2**31 - 1  # PostgreSQL integer
+MAX_XLSX_UNZIPPED = 100 * 1024 * 1024
+MAX_XLSX_MEMBERS = 1000
 
 
 @dataclass(frozen=True)
@@ -235,7 +238,19 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
+def _refuse_zip_bomb(data: bytes) -> None:
+    """A few MB of XLSX can inflate to gigabytes. zipfile never unpacks a member past its
+    declared size, so the declared sizes bound what openpyxl can be made to read."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip after all: openpyxl reports it as unreadable
+    if len(members) > MAX_XLSX_MEMBERS or sum(m.file_size for m in members) > MAX_XLSX_UNZIPPED:
+        raise ImportRejected(message=_("The workbook unpacks to too much data to import."))
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    _refuse_zip_bomb(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # whatever openpyxl trips on, the file is unreadable

@@ -3,6 +3,7 @@ all-or-nothing saving."""
 
 import datetime as dt
 import io
+import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -225,3 +226,13 @@ def test_a_file_object_is_read_from_its_start():
     stream = io.BytesIO("姓名,金额,日期\n张三,1,2026-01-31\n".encode())
     stream.read(5)
     assert len(imports.read_table(stream, COLUMNS).rows) == 1
+
+
+def test_a_zip_bomb_is_refused_before_openpyxl_reads_it(monkeypatch):
+    stream = io.BytesIO()
+    with zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"0" * (2 * 1024 * 1024))
+    monkeypatch.setattr(imports, "MAX_XLSX_UNZIPPED", 1024 * 1024)
+    monkeypatch.setattr(imports.openpyxl, "load_workbook", pytest.fail)
+    with pytest.raises(ImportRejected, match="too much data"):
+        imports.read_table(stream.getvalue(), COLUMNS)
