@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core import uploads
 from apps.org.models import BilingualNameMixin, Department, Position
 
 POSITIVE = [MinValueValidator(Decimal("0.01"))]
@@ -458,7 +459,7 @@ class LogEntry(models.Model):
 
 class LogAttachment(models.Model):
     entry = models.ForeignKey(LogEntry, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="campaigns/log/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=uploads.RandomName("campaigns/log"))
     name = models.CharField(_("name"), max_length=200)
     size = models.PositiveIntegerField(_("size"))
 

@@ -35,13 +35,6 @@ from apps.core.errors import ApplicationError
 # Text is escaped on display anyway.
 _MARKUP = re.compile(r"</?[a-zA-Z!?][^>]*>|<\s*/?\s*script|javascript\s*:", re.I)
 
-# What the first bytes of an allowed file must be.
-_SIGNATURES = {
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "pdf": (b"%PDF-",),
-}
 CONTENT_TYPES = {
     "jpg": "image/jpeg",
     "jpeg": "image/jpeg",

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from apps.core import uploads
 from apps.org.models import BilingualNameMixin, Department
 
 
@@ -257,7 +258,7 @@ class Complaint(models.Model):
 
 class ComplaintAttachment(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="complaints/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=uploads.RandomName("complaints"))
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField(_("size"))
