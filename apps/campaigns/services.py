@@ -73,6 +73,10 @@ class PlanData:
     resources: list = field(default_factory=list)  # dicts: kind, description, quantity, position
 
 
+# Money columns are DecimalField(max_digits=14, decimal_places=2).
+_MONEY_LIMIT = Decimal(10**12)
+
+
 def _money(value, *, field_name, allow_zero=False) -> Decimal:
     try:
         amount = Decimal(str(value))
@@ -85,6 +89,11 @@ def _money(value, *, field_name, allow_zero=False) -> Decimal:
             _("The amount must be zero or more.")
             if allow_zero
             else _("The amount must be more than zero."),
+            field=field_name,
+        )
+    if amount >= _MONEY_LIMIT:  # also keeps quantize() below inside Decimal's precision
+        raise ApplicationError(
+            _("The amount must be less than %(limit)s yuan.") % {"limit": f"{_MONEY_LIMIT:,}"},
             field=field_name,
         )
     if amount != amount.quantize(Decimal("0.01")):
