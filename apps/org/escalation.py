@@ -43,8 +43,10 @@ class Wanted:
         return f"{Authority(self.authority).label} ({Scope(self.scope).label}, {where})"
 
 
-def wanted_from_dicts(rows: Iterable[dict]) -> list[Wanted]:
-    departments = Department.objects.in_bulk({r["department"] for r in rows if r["department"]})
+def wanted_from_dicts(rows: Iterable[dict], departments: dict | None = None) -> list[Wanted]:
+    rows = list(rows)
+    if departments is None:
+        departments = Department.objects.in_bulk({r["department"] for r in rows if r["department"]})
     return [Wanted(r["authority"], r["scope"], departments.get(r["department"])) for r in rows]
 
 
@@ -57,15 +59,21 @@ def _reach(wanted: Wanted, departments: list[Department]) -> list[Department]:
     return [d for d in departments if d.pk == wanted.department.pk]
 
 
-def excess(user, wanted: Iterable[Wanted]) -> list[Wanted]:
-    """The wanted grants `user` does not hold everywhere they would reach."""
+def _all_departments() -> list[Department]:
+    return list(Department.objects.only("pk", "path"))
+
+
+def excess(user, wanted: Iterable[Wanted], *, departments=None, grants=None) -> list[Wanted]:
+    """The wanted grants `user` does not hold everywhere they would reach.
+    `departments` (every department) and `grants` (the user's) may be passed in by
+    callers that ask for many users or requests at once."""
     wanted = list(wanted)
     if not wanted or getattr(user, "is_superuser", False):
         return []
     if not getattr(user, "is_active", False):
         return wanted
-    grants = policy.grants_of(user)
-    departments = list(Department.objects.only("pk", "path"))
+    grants = policy.grants_of(user) if grants is None else grants
+    departments = _all_departments() if departments is None else departments
     return [
         w
         for w in wanted
@@ -95,34 +103,85 @@ def holds_or_will_hold(user, post: Post) -> bool:
 
 
 def possible_approvers(wanted: list[Wanted], *, exclude=()) -> list:
-    """Active people who could approve a request for `wanted`: the superusers and
-    whoever holds every wanted grant through a post (the director, typically)."""
-    holders = Assignment.objects.active_on().filter(
-        post__authorities__authority__in={w.authority for w in wanted}, employee__is_active=True
+    """Active people to tell about a request for `wanted`: the superusers and whoever
+    holds every wanted grant through their posts today (the director, typically).
+    The posts' grants of all candidates are read in one query."""
+    authorities = {w.authority for w in wanted}
+    rows = (
+        PostAuthority.objects.filter(
+            authority__in=authorities,
+            post__assignments__in=Assignment.objects.active_on().filter(
+                employee__is_active=True, employee__user__is_active=True
+            ),
+        )
+        .values_list(
+            "post__assignments__employee__user_id",
+            "authority",
+            "post__department_id",
+            "post__department__path",
+            "scope",
+        )
+        .distinct()
     )
-    candidates = (
+    grants: dict[int, set] = {}
+    for user_id, *grant in rows:
+        grants.setdefault(user_id, set()).add(policy.Grant(*grant))
+    departments = _all_departments()
+    holders = [
+        pk
+        for pk, held in grants.items()
+        if not excess(_ACTIVE, wanted, departments=departments, grants=held)
+    ]
+    return list(
         get_user_model()
-        .objects.filter(Q(is_superuser=True) | Q(pk__in=holders.values("employee__user_id")))
+        .objects.filter(Q(is_superuser=True) | Q(pk__in=holders))
         .filter(is_active=True)
         .exclude(pk__in=[u.pk for u in exclude if u is not None])
     )
-    return [u for u in candidates if not excess(u, wanted)]
 
 
-def may_decide(user, request) -> bool:
+class _ActiveNobody:
+    """Stands for a candidate whose grants are passed in (not a superuser, active)."""
+
+    is_superuser = False
+    is_active = True
+
+
+_ACTIVE = _ActiveNobody()
+
+
+# What a request's summary and its author's name read.
+REQUEST_RELATED = (
+    "requested_by__employee",
+    "employee",
+    "department",
+    "position",
+    "post__department",
+    "post__position",
+    "user__employee",
+)
+
+
+def may_decide(user, request, *, departments=None) -> bool:
     """May `user` approve or refuse `request` (a PowerRequest)? A second person who
     holds every power it asks for."""
+    if departments is None:
+        departments = _all_departments()
     return (
         request.state == request.State.PENDING
         and request.requested_by_id != getattr(user, "pk", None)
         and getattr(user, "is_active", False)
-        and not excess(user, wanted_from_dicts(request.excess))
+        and not excess(
+            user,
+            wanted_from_dicts(request.excess, {d.pk: d for d in departments}),
+            departments=departments,
+        )
     )
 
 
 def power_requests_to_decide(user) -> list:
     """The pending requests `user` may decide, oldest first. Pending requests are few
-    (each is a rise of powers), so the holder check runs per row."""
+    (each is a rise of powers); the holder check runs per row, in memory."""
     from apps.org.models import PowerRequest
 
     if not getattr(user, "is_authenticated", False):
@@ -130,9 +189,8 @@ def power_requests_to_decide(user) -> list:
     pending = (
         PowerRequest.objects.filter(state=PowerRequest.State.PENDING)
         .exclude(requested_by=user)
-        .select_related(
-            "requested_by", "employee", "department", "position", "post__department", "user"
-        )
+        .select_related(*REQUEST_RELATED)
         .order_by("created_at", "id")
     )
-    return [r for r in pending if may_decide(user, r)]
+    departments = _all_departments()
+    return [r for r in pending if may_decide(user, r, departments=departments)]

@@ -356,7 +356,7 @@ def power_requests(request):
             "to_decide": escalation.power_requests_to_decide(request.user),
             "mine": Paginator(
                 PowerRequest.objects.filter(requested_by=request.user).select_related(
-                    "decided_by", "employee", "department", "position", "post__department", "user"
+                    "decided_by__employee", *escalation.REQUEST_RELATED
                 ),
                 25,
             ).get_page(request.GET.get("page")),

@@ -512,3 +512,20 @@ def test_api_second_person_approval(api_for, people, org):
     # and approving twice is a conflict
     again = director.post(f"{API}/power-requests/{request.pk}/approve/")
     assert again.status_code == 409
+
+
+@pytest.mark.django_db
+def test_the_decision_list_does_not_grow_with_requests(
+    client_for, people, org, django_assert_max_num_queries
+):
+    # given fifteen requests waiting for the director (each asking for approve_campaign)
+    post = Post.objects.get(department=org["wechat"], position__code="ops_specialist")
+    for _ in range(15):
+        services.post_authority_set(
+            actor=people["hr"].user, post=post, authority=A.APPROVE_CAMPAIGN, scope=Scope.COMPANY
+        )
+    page = client_for(people["director"].user)
+    # then listing them takes a fixed number of queries
+    with django_assert_max_num_queries(14):
+        response = page.get(reverse("org:power_requests"))
+    assert len(response.context["to_decide"]) == 15
