@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from apps.core.api_docs import swagger_ui
 from apps.core.forms import ThrottledAdminAuthenticationForm
 from apps.org.views import switch_language
 
@@ -28,7 +29,7 @@ urlpatterns = [
     path("training/", include("apps.training.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", swagger_ui, name="api_docs"),  # CSP-compatible (apps.core.api_docs)
     path("admin/", admin.site.urls),
     # django-simple-captcha's images for the public complaint form, served by the app.
     path("captcha/", include("captcha.urls")),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab  # noqa: F401  (kept for schedule definitions in apps)
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -49,11 +50,14 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_celery_beat",
     "captcha",  # django-simple-captcha: the public complaint form's challenge, self-hosted
+    "csp",  # django-csp: the Content-Security-Policy header (CONTENT_SECURITY_POLICY below)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: pages get the policy, static files (answered above) need none.
+    "csp.middleware.CSPMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -284,6 +288,28 @@ LOGGING = {
 COMPLAINTS_CAPTCHA_AFTER = env.int("COMPLAINTS_CAPTCHA_AFTER", default=2)
 COMPLAINTS_CAPTCHA_WINDOW = env.int("COMPLAINTS_CAPTCHA_WINDOW", default=3600)
 CAPTCHA_TIMEOUT = 5  # minutes a captcha may be answered in
+
+# --- Content-Security-Policy (django-csp) on every page. Scripts only from our own static
+# files: no page has an inline <script> or on…= handler (data goes through json_script,
+# behaviour through static/js/). Bootstrap and Chart.js set styles through the CSSOM,
+# which CSP does not govern, so <style> elements stay refused too. Inline style=""
+# *attributes* are allowed (style-src-attr) because Bootstrap's progress bars take their
+# width that way and templates set a few widths and indents per row; an attribute can
+# fetch nothing from another origin (img-src, font-src) and cannot run script.
+# /api/docs/ (Swagger UI) adds its own exception (apps.core.api_docs).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],  # Bootstrap's icons in its CSS are data: SVGs
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # Absolute address of the site, for links in e-mails.
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")

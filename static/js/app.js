@@ -1,4 +1,14 @@
-// Ops Portal page behaviour shared by every page.
+// Ops Portal page behaviour shared by every page. Pages carry no inline script or on…=
+// handler (Content-Security-Policy: script-src 'self'): they mark elements with data-*
+// attributes and the listeners below act on them.
+
+if (window.htmx) {
+  // htmx would add its indicator rules in an inline <style>, which style-src 'self'
+  // refuses (no page uses hx-indicator); and nothing here may need eval.
+  htmx.config.includeIndicatorStyles = false;
+  htmx.config.allowEval = false;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   if (window.htmx) {
     // Show 4xx answers (validation, permission, conflict messages) in the target,
@@ -28,4 +38,40 @@ document.addEventListener("click", (event) => {
   rows.insertAdjacentHTML("beforeend", html);
   total.value = String(index + 1);
   rows.lastElementChild.querySelector("input, select, textarea")?.focus();
+});
+
+// <select data-autosubmit>: choosing an option submits its form.
+document.addEventListener("change", (event) => {
+  const select = event.target.closest("[data-autosubmit]");
+  if (select && select.form) select.form.requestSubmit();
+});
+
+// <input type=checkbox data-check-all="selector">: ticks or clears every box matching it.
+document.addEventListener("change", (event) => {
+  const master = event.target.closest("[data-check-all]");
+  if (!master) return;
+  document.querySelectorAll(master.dataset.checkAll).forEach((box) => {
+    box.checked = master.checked;
+  });
+});
+
+// <button data-tick-all>: ticks every box of the fieldset it is in.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-tick-all]");
+  if (!button) return;
+  button.closest("fieldset").querySelectorAll("input[type=checkbox]").forEach((box) => {
+    box.checked = true;
+  });
+});
+
+// <form data-confirm="question">: asks before submitting.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+
+// <button data-print> prints the page; <button data-history-back> goes back.
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) window.print();
+  else if (event.target.closest("[data-history-back]")) window.history.back();
 });
