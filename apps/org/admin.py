@@ -174,7 +174,7 @@ class AuthorityInlineRouting:
 @admin.register(User)
 class OpsUserAdmin(UserAdmin):
     """Logins. Only the superuser hands out admin access and Django permissions, or
-    edits a superuser; every change is audited (never the password itself)."""
+    changes someone else's login; every change is audited (never the password)."""
 
     fieldsets = UserAdmin.fieldsets + (("Ops Portal", {"fields": ("preferred_language",)}),)
     list_display = ("username", "email", "is_active", "is_staff", "preferred_language")
@@ -187,7 +187,8 @@ class OpsUserAdmin(UserAdmin):
         return readonly
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        # Someone else's login (its password above all) would be their powers too.
+        if obj is not None and obj.pk != request.user.pk and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.urls import NoReverseMatch, reverse
 
 from apps.core.models import AuditEntry
+from apps.core.testing import DEMO_PASSWORD
 from apps.org.authorities import Authority as A
 from apps.org.authorities import Scope
 from apps.org.models import Employee, Position, Post, PostAuthority, PowerRequest
@@ -154,7 +155,7 @@ def test_admin_has_no_assignment_or_guardian_door(client_for, staff_hr, org, peo
 
 
 @pytest.mark.django_db
-def test_admin_hr_cannot_make_themselves_superuser(client_for, staff_hr, superuser):
+def test_admin_hr_cannot_make_themselves_superuser(client_for, staff_hr, superuser, people):
     page = client_for(staff_hr)
     before = AuditEntry.objects.count()
     # the superuser's login may be looked at, not changed (nor its password)
@@ -172,6 +173,17 @@ def test_admin_hr_cannot_make_themselves_superuser(client_for, staff_hr, superus
         ).status_code
         == 403
     )
+    # nor anybody else's: the director's password would be the director's powers
+    director = people["director"].user
+    assert (
+        page.post(
+            reverse("admin:auth_user_password_change", args=[director.pk]),
+            {"password1": "taken-Over-123", "password2": "taken-Over-123"},
+        ).status_code
+        == 403
+    )
+    director.refresh_from_db()
+    assert director.check_password(DEMO_PASSWORD)
     # and on their own login the power fields are read-only: posting them changes nothing
     page.post(
         reverse("admin:org_user_change", args=[staff_hr.pk]),
