@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.campaigns.models import Campaign
 from apps.core.testing import TRANSACTIONAL_DB, log_in
@@ -68,15 +69,16 @@ def test_plan_approve_run_log_and_close_out(browser_page, people, org):
     page.click("[data-testid=start-running]")
     page.wait_for_selector("[data-testid=campaign-state][data-state=running]")
 
-    # Two log entries in place (htmx), a spend and a day's metrics.
+    # Two log entries in place (htmx), a spend and a day's metrics. (Waits use locators:
+    # a JavaScript-string predicate would need eval, which the page's CSP refuses.)
     page.fill("#id_text", "推文发布，首日参与 800 人")
     page.click("[data-testid=log-submit]")
-    page.wait_for_function("document.querySelectorAll('[data-testid=log-entry]').length === 1")
+    expect(page.locator("[data-testid=log-entry]")).to_have_count(1)
     page.select_option("#id_kind", "incident")
     page.fill("#id_text", "抽奖页面短暂卡顿")
     page.fill("#id_handling", "技术支持扩容后恢复")
     page.click("[data-testid=log-submit]")
-    page.wait_for_function("document.querySelectorAll('[data-testid=log-entry]').length === 2")
+    expect(page.locator("[data-testid=log-entry]")).to_have_count(2)
     assert page.url.rstrip("#") == url  # stayed on the page
 
     page.select_option("[data-testid=spend-form] select[name=budget_line]", index=1)
