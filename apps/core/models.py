@@ -77,7 +77,9 @@ class Notification(models.Model):
 
 
 class CalendarDay(models.Model):
-    """An exception to the Monday–Friday week: a holiday, or a make-up workday (调休)."""
+    """HR's override of one day: the company closes (a holiday) or works (a make-up
+    workday, 调休). It wins over the public holidays apps.core.calendar takes from the
+    chinesecalendar package, which in turn win over Monday–Friday."""
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("Holiday")
@@ -85,11 +87,13 @@ class CalendarDay(models.Model):
 
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=100, blank=True)
+    name = models.CharField(
+        _("name"), max_length=100, blank=True, help_text=_("Why, e.g. “公司年会” or “国庆节调休”.")
+    )
 
     class Meta:
-        verbose_name = _("calendar day")
-        verbose_name_plural = _("working-day calendar")
+        verbose_name = _("calendar override")
+        verbose_name_plural = _("working-calendar overrides")
         ordering = ["date"]
 
     def __str__(self):

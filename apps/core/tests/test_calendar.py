@@ -1,15 +1,20 @@
-"""The working-day calendar: weekends, the 2026 National Day holiday (国庆节, Oct 1–7)
-and its make-up workday (调休, Saturday Oct 10), in office hours 09:00–18:00 Shanghai."""
+"""The working-day calendar: weekends, China's public holidays and make-up workdays (调休)
+from the chinesecalendar package (e.g. the 2026 National Day holiday, Oct 1–7, and the
+make-up Saturday Oct 10), HR's overrides on top, in office hours 09:00–18:00 Shanghai."""
 
 import datetime as dt
+import importlib
+import logging
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps as django_apps
 
 from apps.core import calendar
 from apps.core.models import CalendarDay
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+FIRST_UNCOVERED = calendar.calendar_coverage().stop  # the year after the package's last
 
 
 def at(day: str, hour: int, minute: int = 0) -> dt.datetime:
@@ -18,25 +23,88 @@ def at(day: str, hour: int, minute: int = 0) -> dt.datetime:
 
 @pytest.fixture
 def national_day(db):
-    """The 2026 National Day rows as migration 0003 loads them (recreated here so the
-    tests do not depend on a data migration surviving a transactional test's flush)."""
-    for offset in range(7):
-        CalendarDay.objects.get_or_create(
-            date=dt.date(2026, 10, 1) + dt.timedelta(days=offset),
-            defaults={"kind": CalendarDay.Kind.HOLIDAY, "name": "国庆节"},
-        )
-    CalendarDay.objects.get_or_create(
-        date=dt.date(2026, 10, 10),
-        defaults={"kind": CalendarDay.Kind.WORKDAY, "name": "国庆节调休"},
-    )
+    """No calendar rows at all: the 2026 National Day comes from the package."""
+    CalendarDay.objects.all().delete()
+
+
+def override(day: str, kind: str, name: str = "") -> CalendarDay:
+    return CalendarDay.objects.create(date=dt.date.fromisoformat(day), kind=kind, name=name)
 
 
 @pytest.mark.django_db
-def test_the_migration_loads_the_2026_holidays():
-    # given a migrated database (pytest-django runs db tests before transactional ones,
-    # whose flush would empty it); then National Day and its make-up Saturday are there
-    assert CalendarDay.objects.get(date=dt.date(2026, 10, 1)).kind == CalendarDay.Kind.HOLIDAY
-    assert CalendarDay.objects.get(date=dt.date(2026, 10, 10)).kind == CalendarDay.Kind.WORKDAY
+def test_the_package_gives_the_2024_national_day_and_its_make_up_saturday():
+    # given no override at all
+    CalendarDay.objects.all().delete()
+    # then 2024-10-01 (a Tuesday) is a holiday and 2024-10-12 (a Saturday) a workday
+    assert calendar.is_working_day(dt.date(2024, 10, 1)) is False
+    assert calendar.is_working_day(dt.date(2024, 10, 12)) is True
+    assert dt.date(2024, 10, 12).weekday() == 5
+    assert (dt.date(2024, 10, 1), False, "国庆节") in calendar.official_exceptions(2024)
+    assert (dt.date(2024, 10, 12), True, "国庆节") in calendar.official_exceptions(2024)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "kind", "expected"),
+    [
+        ("2024-10-01", CalendarDay.Kind.WORKDAY, True),  # open on National Day
+        ("2024-10-12", CalendarDay.Kind.HOLIDAY, False),  # no make-up Saturday here
+        ("2024-03-06", CalendarDay.Kind.HOLIDAY, False),  # a company day off on a Wednesday
+        ("2024-03-09", CalendarDay.Kind.WORKDAY, True),  # a company working Saturday
+    ],
+)
+def test_an_hr_override_wins_over_the_package_and_the_week(day, kind, expected):
+    # given HR's override of one day
+    override(day, kind, "公司安排")
+    # then it decides, whatever the package or the weekday says
+    assert calendar.is_working_day(dt.date.fromisoformat(day)) is expected
+    # and the days around it keep the package's answer
+    assert calendar.is_working_day(dt.date(2024, 10, 8)) is True
+    assert calendar.is_working_day(dt.date(2024, 10, 7)) is False
+
+
+@pytest.mark.django_db
+def test_a_year_past_the_package_falls_back_to_monday_to_friday_with_a_warning(caplog):
+    # given a year the package has no State Council notice for
+    year = FIRST_UNCOVERED
+    assert calendar.uncovered_years([year - 1, year, year + 1]) == [year, year + 1]
+    calendar._official_year.cache_clear()
+    cal = calendar.WorkingCalendar.load()
+    # when asked about its October 1st and the weekend after
+    first = dt.date(year, 10, 1)
+    with caplog.at_level(logging.WARNING, logger="apps.core.calendar"):
+        answers = [cal.is_working_day(first + dt.timedelta(days=n)) for n in range(7)]
+    # then Monday–Friday decides, and the calendar says which year it guessed
+    assert answers == [(first + dt.timedelta(days=n)).weekday() < 5 for n in range(7)]
+    assert cal.uncovered_years == [year]
+    assert f"no public holidays for {year}" in caplog.text
+    assert calendar.official_exceptions(year) == []
+    # and HR's override still applies there
+    override(first.isoformat(), CalendarDay.Kind.HOLIDAY, "国庆节")
+    assert calendar.is_working_day(first) is False
+
+
+@pytest.mark.django_db
+def test_the_migration_drops_the_hand_made_2026_rows_the_package_repeats():
+    # given the rows 0003 typed in, one changed by HR since, and one HR added
+    migration = importlib.import_module(
+        "apps.core.migrations.0005_calendar_overrides_over_chinesecalendar"
+    )
+    CalendarDay.objects.all().delete()
+    importlib.import_module(
+        "apps.core.migrations.0003_audit_append_only_and_holidays"
+    ).load_holidays(django_apps, None)
+    CalendarDay.objects.filter(date=dt.date(2026, 10, 10)).update(kind=CalendarDay.Kind.HOLIDAY)
+    override("2026-12-31", CalendarDay.Kind.HOLIDAY, "公司年会")
+    # when the 0005 migration runs
+    migration.drop_hand_made_2026(django_apps, None)
+    # then only HR's own days stay, and the package answers the rest the same way
+    assert set(CalendarDay.objects.values_list("date", "kind")) == {
+        (dt.date(2026, 10, 10), CalendarDay.Kind.HOLIDAY),
+        (dt.date(2026, 12, 31), CalendarDay.Kind.HOLIDAY),
+    }
+    assert calendar.is_working_day(dt.date(2026, 10, 1)) is False
+    assert calendar.is_working_day(dt.date(2026, 9, 20)) is True
 
 
 @pytest.mark.parametrize(
