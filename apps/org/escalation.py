@@ -194,3 +194,19 @@ def power_requests_to_decide(user) -> list:
     )
     departments = _all_departments()
     return [r for r in pending if may_decide(user, r, departments=departments)]
+
+
+# Authorities over other people's work and careers. Appointing anyone (not only oneself)
+# to a post carrying one of these that the actor lacks needs a second person.
+GOVERNING_AUTHORITIES = frozenset(
+    {
+        Authority.APPROVE_CAMPAIGN,
+        Authority.APPROVE_TRAINING_PLAN,
+        Authority.APPRAISE,
+        Authority.SUPERVISE,
+        Authority.ASSIGN_WORK,
+        Authority.RUN_APPRAISAL_CYCLE,
+        Authority.MANAGE_ORG,
+        Authority.VIEW_AUDIT_LOG,
+    }
+)

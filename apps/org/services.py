@@ -418,7 +418,10 @@ def assignment_create(
     is_primary: bool = False,
 ) -> Assignment | PowerRequest:
     """Put someone in a post. Putting oneself in a post whose powers one does not
-    already hold becomes a PowerRequest (returned) for a second person."""
+    already hold becomes a PowerRequest (returned) for a second person; so does putting
+    anyone in a post that governs others (approves, appraises, supervises, manages the
+    org) with powers the actor lacks — otherwise two HR staff could appoint each other
+    director. Ordinary posts (a copywriter, a specialist) are filled at once."""
     policy.require_authority(actor, Authority.MANAGE_ORG, department)
     post = _assignment_check(
         employee=employee,
@@ -427,21 +430,22 @@ def assignment_create(
         start_date=start_date,
         end_date=end_date,
     )
-    if employee.user_id == getattr(actor, "pk", None):
-        beyond = escalation.excess(actor, escalation.post_grants(post))
-        if beyond:
-            return _power_request_create(
-                actor=actor,
-                kind=PowerRequest.Kind.ASSIGNMENT,
-                excess=beyond,
-                employee=employee,
-                department=department,
-                position=position,
-                post=post,
-                start_date=start_date,
-                end_date=end_date,
-                is_primary=is_primary,
-            )
+    beyond = escalation.excess(actor, escalation.post_grants(post))
+    if employee.user_id != getattr(actor, "pk", None):
+        beyond = [w for w in beyond if w.authority in escalation.GOVERNING_AUTHORITIES]
+    if beyond:
+        return _power_request_create(
+            actor=actor,
+            kind=PowerRequest.Kind.ASSIGNMENT,
+            excess=beyond,
+            employee=employee,
+            department=department,
+            position=position,
+            post=post,
+            start_date=start_date,
+            end_date=end_date,
+            is_primary=is_primary,
+        )
     return _assignment_write(
         actor=actor,
         employee=employee,

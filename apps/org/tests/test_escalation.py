@@ -126,6 +126,42 @@ def test_a_future_post_counts_too(people, org):
 
 
 @pytest.mark.django_db
+def test_appointing_someone_else_to_a_governing_post_waits_for_a_second_person(people, org):
+    # given HR appointing the copywriter as another department's ops manager (a post
+    # that approves campaigns and appraises people, which HR may not)
+    hr, copywriter = people["hr"].user, people["copywriter"]
+    before = snapshot()
+    result = services.assignment_create(
+        actor=hr,
+        employee=copywriter,
+        department=org["miniprogram-ops"],
+        position=Position.objects.get(code="ops_manager"),
+        start_date=dt.date(2026, 1, 1),
+    )
+    # then nothing is applied: the director must approve it
+    assert isinstance(result, PowerRequest)
+    assert {w["authority"] for w in result.excess} & {A.APPROVE_CAMPAIGN, A.APPRAISE}
+    unchanged_but_the_request(before, snapshot())
+
+
+@pytest.mark.django_db
+def test_appointing_someone_else_to_an_ordinary_post_is_immediate(people, org):
+    # given HR filling a copywriter post (drafting content, which HR does not do either)
+    hr, specialist = people["hr"].user, people["specialist"]
+    requests = PowerRequest.objects.count()
+    result = services.assignment_create(
+        actor=hr,
+        employee=specialist,
+        department=org["wechat"],
+        position=Position.objects.get(code="copywriter"),
+        start_date=dt.date(2026, 1, 1),
+    )
+    # then the assignment is made at once
+    assert isinstance(result, Assignment)
+    assert PowerRequest.objects.count() == requests
+
+
+@pytest.mark.django_db
 def test_hr_cannot_add_approve_campaign_to_their_own_post(people, hr_post):
     hr = people["hr"].user
     before = snapshot()

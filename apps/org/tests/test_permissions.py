@@ -79,8 +79,10 @@ def test_subtree_grant_reaches_groups_of_the_department(people, org):
         employee_no="G0001",
         hire_date=dt.date(2021, 1, 1),
     )
+    # (appointing a manager takes a second person: the superuser acts alone)
+    root = get_user_model().objects.create_superuser("root", "root@example.com", "pw")
     services.assignment_create(
-        actor=people["hr"].user,
+        actor=root,
         employee=manager,
         department=org["general-ops"],
         position=org["general-ops"].posts.get(position__code="ops_manager").position,
