@@ -210,3 +210,17 @@ GOVERNING_AUTHORITIES = frozenset(
         Authority.VIEW_AUDIT_LOG,
     }
 )
+
+
+def may_see_power_requests(user) -> bool:
+    """Whether the menu offers the requests page: to those who ask (org managers) and to
+    those who may decide (the superuser; holders of governing powers beyond one
+    department). Uses the request's cached grants: no query of its own."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or policy.can_manage_org(user):
+        return True
+    return any(
+        g.authority in GOVERNING_AUTHORITIES and g.scope != Scope.DEPARTMENT
+        for g in policy.grants_of(user)
+    )

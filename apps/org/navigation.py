@@ -3,8 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import home, navigation
+from apps.org import escalation, selectors
 from apps.org import permissions as policy
-from apps.org import selectors
 
 navigation.register_group(navigation.NavGroup(key="org", label=_("Organisation"), icon="building"))
 navigation.register(
@@ -38,6 +38,17 @@ navigation.register(
         url_name="org:positions",
         icon="person-badge",
         order=82,
+    )
+)
+navigation.register(
+    navigation.NavItem(
+        key="power_requests",
+        group="org",
+        label=_("Requests for powers"),
+        url_name="org:power_requests",
+        icon="shield-lock",
+        order=83,
+        visible=escalation.may_see_power_requests,
     )
 )
 navigation.register(

@@ -123,6 +123,9 @@ def test_the_menu_follows_authorities(client_for, users):
 
     assert "audit" in keys(hr.context["nav_items"])
     assert "audit" not in keys(specialist.context["nav_items"])
+    # and so are requests for powers (HR asks for them; a specialist neither asks nor decides)
+    assert "power_requests" in keys(hr.context["nav_items"])
+    assert "power_requests" not in keys(specialist.context["nav_items"])
 
 
 def test_grouped_menu_entries_become_one_dropdown():
