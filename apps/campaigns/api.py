@@ -191,7 +191,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(methods=["get"], responses={200: s.LogEntrySerializer(many=True)}, request=None)
     @extend_schema(methods=["post"], request=s.LogEntryInput, responses={201: s.LogEntrySerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=Pagination)
     def log(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":
@@ -206,7 +206,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(methods=["get"], responses={200: s.SpendSerializer(many=True)}, request=None)
     @extend_schema(methods=["post"], request=s.SpendInput, responses={201: s.SpendSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=Pagination)
     def spends(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":
@@ -246,7 +246,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(
         methods=["post"], request=s.MetricsInput, responses={201: s.MetricSnapshotSerializer}
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=Pagination)
     def metrics(self, request, pk=None):
         campaign = self.get_object()
         if request.method == "GET":

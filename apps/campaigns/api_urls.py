@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
 from apps.campaigns import api
+from apps.core.routers import Router
 
-router = DefaultRouter()
+router = Router()
 router.register("types", api.CampaignTypeViewSet, basename="campaign-type")
 router.register("budget-increases", api.BudgetIncreaseViewSet, basename="budget-increase")
 router.register("", api.CampaignViewSet, basename="campaign")

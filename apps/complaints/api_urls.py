@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from apps.complaints import api
+from apps.core.routers import PlainRouter
 
-router = SimpleRouter()
+router = PlainRouter()
 router.register("tasks", api.TaskViewSet, basename="complaint-task")
 router.register("categories", api.CategoryViewSet, basename="complaint-category")
 router.register("sla-policies", api.SlaPolicyViewSet, basename="complaint-sla")

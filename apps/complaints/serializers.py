@@ -40,7 +40,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     contact_email = serializers.SerializerMethodField()
     contact_masked = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True)
-    current_due_at = serializers.DateTimeField(read_only=True)
+    current_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = Complaint

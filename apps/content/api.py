@@ -190,9 +190,13 @@ class ItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["post"], url_path="metrics-import")
     def metrics_import(self, request):
-        data = _validated(MetricsImportSerializer, request.data)
+        upload = MetricsImportSerializer(data=request.data)
         try:
-            applied = services.metrics_import_csv(actor=request.user, data=data["file"])
+            if not upload.is_valid():  # no file: the documented 400 too
+                raise ImportRejected(message=upload.errors["file"][0])
+            applied = services.metrics_import_csv(
+                actor=request.user, data=upload.validated_data["file"]
+            )
         except ImportRejected as error:
             return Response(error.as_api_body(), status=status.HTTP_400_BAD_REQUEST)
         return Response({"applied": applied, "errors": []})

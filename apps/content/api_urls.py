@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
 from apps.content import api
+from apps.core.routers import Router
 
-router = DefaultRouter()
+router = Router()
 router.register("items", api.ItemViewSet, basename="content-item")
 router.register("review-queue", api.ReviewQueueViewSet, basename="content-review-queue")
 

@@ -9,7 +9,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from apps.core import home_panels, schedules  # noqa: F401  (registers the panel)
+        from apps.core import (  # noqa: F401  (home_panels registers the panel)
+            home_panels,
+            schedules,
+            validation,
+        )
+
+        validation.install()  # dates, control characters, list sizes: every form and API
 
         schedules.register(
             schedules.Schedule(

@@ -14,4 +14,6 @@ class ImportRejectedSerializer(serializers.Serializer):
     lists every problem by row and column (empty when the file as a whole was unusable)."""
 
     detail = serializers.CharField()
-    errors = ImportErrorSerializer(many=True)
+    # Not required: a request refused before any row is read (apps.core.input_guard, a
+    # body DRF cannot parse) answers 400 with "detail" only.
+    errors = ImportErrorSerializer(many=True, required=False)

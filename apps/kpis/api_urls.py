@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from apps.core.routers import Router
 from apps.kpis import api
 
-router = DefaultRouter()
+router = Router()
 router.register("indicators", api.IndicatorViewSet, basename="kpi-indicator")
 router.register("templates", api.TemplateViewSet, basename="kpi-template")
 router.register("grade-bands", api.GradeBandViewSet, basename="kpi-grade-band")

@@ -405,6 +405,8 @@ class FormSerializer(serializers.ModelSerializer):
             "appeal_deadline",
             "updated_at",
         ]
+        # Hidden from the employee until released: null then.
+        extra_kwargs = {name: {"allow_null": True} for name in RESULT_FIELDS}
 
     def to_representation(self, form):
         data = super().to_representation(form)

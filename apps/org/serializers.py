@@ -112,7 +112,8 @@ class AssignmentEndSerializer(serializers.Serializer):
 
 class EmployeeSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
-    email = serializers.EmailField(source="user.email", read_only=True)
+    # Text, not "format: email": people without an address have "".
+    email = serializers.CharField(source="user.email", read_only=True)
     current_assignments = AssignmentSerializer(many=True, read_only=True)
 
     class Meta:

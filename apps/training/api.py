@@ -149,7 +149,7 @@ class SessionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(s.TrainingSessionSerializer(session).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: s.TrainingEnrolmentSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=Pagination)
     def enrolments(self, request, pk=None):
         session = self.get_object()
         policy.require(policy.can_run_session(request.user, session))

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from apps.core.routers import Router
 from apps.training import api
 
-router = DefaultRouter()
+router = Router()
 router.register("categories", api.CategoryViewSet, basename="training-category")
 router.register("plans", api.PlanViewSet, basename="training-plan")
 router.register("sessions", api.SessionViewSet, basename="training-session")

@@ -126,7 +126,7 @@ class TrainingDecisionInput(serializers.Serializer):
 
 class TrainingSessionSerializer(serializers.ModelSerializer):
     department = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    seats_taken = serializers.IntegerField(read_only=True, required=False)
+    seats_taken = serializers.SerializerMethodField()
 
     class Meta:
         model = Session
@@ -146,6 +146,14 @@ class TrainingSessionSerializer(serializers.ModelSerializer):
             "trainer_employee",
             "trainer_external",
         ]
+
+    def get_seats_taken(self, session) -> int:
+        """Annotated by the list's selector; counted here for a single session (its page,
+        or the answer of an action), so the field is always there."""
+        taken = getattr(session, "seats_taken", None)
+        if taken is None:
+            taken = session.enrolments.filter(state=Enrolment.State.ENROLLED).count()
+        return taken
 
 
 class TrainingSessionInput(serializers.Serializer):

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # After WhiteNoise: pages get the policy, static files (answered above) need none.
     "csp.middleware.CSPMiddleware",
     "apps.core.middleware.RequestIdMiddleware",
+    # Before the session lookup: a NUL byte or an oversized body never reaches a query.
+    "apps.core.input_guard.InputGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -171,6 +173,11 @@ MEDIA_ROOT = env("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # multipart, files included.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
 REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", default=32 * 1024 * 1024)
+# Every form and API field (apps.core.validation): dates within these years, lists sent to
+# the API at most this long unless a field says otherwise.
+INPUT_YEAR_MIN = 2000
+INPUT_YEAR_MAX = 2100
+INPUT_LIST_MAX_ITEMS = 200
 # Uploaded and generated files are never served as a folder: apps.core.files checks the
 # permission, then streams the file itself ("") or hands it to the proxy with
 # "X-Accel-Redirect" (nginx, from FILE_SERVE_INTERNAL_URL, an `internal` location) or
@@ -231,7 +238,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "apps.core.api.Pagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "apps.core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -241,6 +248,12 @@ SPECTACULAR_SETTINGS = {
     "as the pages.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # /api/schema/ and /api/docs/ are for people who are logged in, except in development.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny"
+        if DEBUG
+        else "rest_framework.permissions.IsAuthenticated"
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

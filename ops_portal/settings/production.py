@@ -1,7 +1,7 @@
 """Production settings: no default secret, HTTPS everywhere; passes `check --deploy`."""
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import SPECTACULAR_SETTINGS, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # required: no default on purpose
@@ -17,3 +17,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# The API's schema and docs need a log-in, whatever DJANGO_DEBUG said to base.py.
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SERVE_PUBLIC": False,
+}
