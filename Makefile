@@ -38,7 +38,7 @@ PYTEST_ARGS ?=
 PYTEST_STATUS_FILE ?=
 
 .PHONY: help run test check lint fmt messages compilemessages assets python-deps dev-deps \
-	system-deps migrate demo clean distclean
+	system-deps migrate presets demo clean distclean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -98,7 +98,10 @@ messages: python-deps  ## extract strings into locale/{zh_Hans,en}/LC_MESSAGES/d
 migrate: python-deps
 	$(MANAGE) migrate --noinput
 
-demo: migrate  ## load the demo data (idempotent) and print the demo logins
+presets: migrate  ## migrate, then install the five rulebooks' presets (idempotent, no people)
+	$(MANAGE) install_presets
+
+demo: presets  ## presets plus the demo people and activity (idempotent); prints the logins
 	SITE_URL=$(RUN_SITE_URL) $(MANAGE) load_demo
 
 run: python-deps assets compilemessages demo  ## run web + worker + beat on http://127.0.0.1:8000 with demo data

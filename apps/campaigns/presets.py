@@ -12,7 +12,10 @@ CAMPAIGN_TYPES = [
 ]
 
 
-def install(campaign_type_model) -> None:
+def install(campaign_type_model=None) -> None:
+    """A data migration passes its historical model; install_presets uses the live one."""
+    if campaign_type_model is None:
+        from apps.campaigns.models import CampaignType as campaign_type_model
     for order, (code, name, name_en) in enumerate(CAMPAIGN_TYPES, start=1):
         campaign_type_model.objects.get_or_create(
             code=code, defaults={"name": name, "name_en": name_en, "sort_order": order}

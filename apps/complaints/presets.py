@@ -47,8 +47,10 @@ REPLY_TEMPLATES = [
 ]
 
 
-def install(ComplaintCategory, SlaPolicy, ReplyTemplate) -> None:
-    """Takes the model classes so a data migration can pass its historical models."""
+def install(ComplaintCategory=None, SlaPolicy=None, ReplyTemplate=None) -> None:
+    """A data migration passes its historical models; install_presets the live ones."""
+    if ComplaintCategory is None:
+        from apps.complaints.models import ComplaintCategory, ReplyTemplate, SlaPolicy
     for order, (code, name, name_en, severity) in enumerate(CATEGORIES):
         ComplaintCategory.objects.get_or_create(
             code=code,

@@ -12,7 +12,6 @@ from django.utils import timezone
 from apps.content import permissions as policy
 from apps.content import services
 from apps.content.models import ALL_CHECKS, Channel, ContentItem, ContentPlan, Topic
-from apps.content.presets import install_channels
 from apps.org.models import Department
 
 BODY = (
@@ -127,7 +126,6 @@ def _drive(item, state, author, now, index):
 
 
 def load(stdout=None) -> None:
-    install_channels()
     User = get_user_model()
     users = {u.username: u for u in User.objects.all()}
     departments = {d.code: d for d in Department.objects.all()}

@@ -68,3 +68,19 @@ def build_chain(department, channel=None):
         if positions:
             step.positions.set(Position.objects.filter(code__in=positions))
     return chain
+
+
+def install() -> None:
+    """The channels, and the preset review chain of every department with a rulebook
+    that has no default chain yet (the same chain its first submission would build), so
+    a fresh install shows each rulebook's chain before any content exists."""
+    from django.db import transaction
+
+    from apps.content.models import ReviewChain
+    from apps.org.models import Department
+
+    install_channels()
+    with_chain = ReviewChain.objects.filter(channel__isnull=True).values("department_id")
+    for department in Department.objects.exclude(rulebook="").exclude(pk__in=with_chain):
+        with transaction.atomic():
+            build_chain(department)

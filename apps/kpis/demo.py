@@ -3,12 +3,13 @@ self-assessments, peer reviews, supervisor scores, HR aggregation, manager revie
 release, feedback interviews, one appeal by `specialist` ruled by `manager` — and
 closed; and this month's cycle in progress with forms at every stage.
 
-Everything goes through the real services and jobs (presets, cycle_open, populate,
+Everything goes through the real services and jobs (cycle_open, populate,
 compute_scores, release, appeal, ruling, close). One exception: the product opens a
 period only once it is over, so this month's cycle is created as the beat job would
 create it after month end and then populated by the real job — the demo shows an
 appraisal in progress without waiting a month. Idempotent: a second run finds both
-cycles and adds nothing."""
+cycles and adds nothing. The indicators, templates and policies are presets, installed
+before any demo by `install_presets`."""
 
 import random
 from decimal import Decimal
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from apps.core import audit
 
-from . import jobs, presets, services
+from . import jobs, services
 from . import permissions as policy
 from .models import AppraisalCycle, AppraisalForm, CycleKind, FormState, PeerReview
 from .policies import period_of, previous_period
@@ -51,7 +52,6 @@ def load(stdout=None) -> None:
     ).exists():
         _write(stdout, "kpis: demo already loaded")
         return
-    presets.install()
     closed = _closed_cycle(users, last_start)
     current = _open_cycle(users, this_start, this_end)
     _write(

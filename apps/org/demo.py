@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 
+from apps.core.presets import install_all
 from apps.org import services
 from apps.org.models import Department, Employee, Position
 
@@ -106,7 +107,9 @@ def demo_admin():
 
 def load(stdout=None) -> None:
     admin = demo_admin()
-    services.org_presets_install()
+    # The demo's people fill the preset departments and posts (idempotent, so loading
+    # one app's demo alone works too).
+    install_all()
     departments = {d.code: d for d in Department.objects.all()}
     positions = {p.code: p for p in Position.objects.all()}
     employees: dict[str, Employee] = {}

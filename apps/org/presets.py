@@ -273,3 +273,11 @@ def install_positions(Position, PositionAuthority) -> None:
             PositionAuthority.objects.get_or_create(
                 position=position, authority=authority, defaults={"scope": scope}
             )
+
+
+def install():
+    """Positions and their default authorities, the department tree and each
+    department's posts, through the org service (departments audited as the system)."""
+    from apps.org.services import org_presets_install
+
+    return org_presets_install()

@@ -16,7 +16,6 @@ from apps.org.models import Department, Employee, Position
 from apps.training import permissions as policy
 from apps.training import services
 from apps.training.models import Category, Enrolment, Session, TrainingPlan
-from apps.training.presets import install
 
 D = Decimal
 
@@ -399,7 +398,6 @@ def load(stdout=None) -> None:
     import sys
 
     stdout = stdout or sys.stdout
-    install(Category)
     year = timezone.localdate().year
     wechat_courses = None
     for code, drafter, approver in PLANS:

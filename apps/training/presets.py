@@ -12,7 +12,10 @@ CATEGORIES = [
 ]
 
 
-def install(category_model) -> None:
+def install(category_model=None) -> None:
+    """A data migration passes its historical model; install_presets uses the live one."""
+    if category_model is None:
+        from apps.training.models import Category as category_model
     for order, (code, name, name_en) in enumerate(CATEGORIES, start=1):
         category_model.objects.get_or_create(
             code=code, defaults={"name": name, "name_en": name_en, "sort_order": order}

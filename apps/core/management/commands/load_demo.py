@@ -1,10 +1,12 @@
-"""Load the demo story: every installed app's `demo.load()` in INSTALLED_APPS order.
-Idempotent: running it again adds nothing twice."""
+"""Load the demo story on top of the rulebook presets: `install_presets` first, then
+every installed app's `demo.load()` in INSTALLED_APPS order, which adds only people and
+activity. Idempotent: running it again adds nothing twice."""
 
 import importlib
 
 from django.apps import apps
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -13,6 +15,7 @@ class Command(BaseCommand):
     help = "Load demo data (idempotent) and print the demo logins."
 
     def handle(self, *args, **options):
+        call_command("install_presets", stdout=self.stdout)
         for config in apps.get_app_configs():
             if not config.name.startswith("apps."):
                 continue
