@@ -26,6 +26,14 @@ class Authority(models.TextChoices):
     IMPORT_METRICS = "import_metrics", _("Enter and import metrics")
     MANAGE_ORG = "manage_org", _("Manage departments, positions and assignments")
     VIEW_AUDIT_LOG = "view_audit_log", _("See the audit log")
+    # Seed 002's 岗位权限 of its managers: 合理化建议权, 改进权, 内容优先使用权, 工作协同权,
+    # 渠道资源使用权, 活动执行协同权 (the seed's full wording: presets.WORDING).
+    SUGGEST = "suggest", _("Make suggestions")
+    PROPOSE_IMPROVEMENT = "propose_improvement", _("Propose improvements to instructions")
+    CONTENT_PRIORITY = "content_priority", _("Content priority")
+    WORK_COORDINATION = "work_coordination", _("Work coordination")
+    CHANNEL_RESOURCES = "channel_resources", _("Use channel resources")
+    CAMPAIGN_COORDINATION = "campaign_coordination", _("Campaign execution coordination")
 
 
 class Scope(models.TextChoices):

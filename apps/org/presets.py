@@ -28,6 +28,8 @@ SPECIALIST = EVERYONE + [
     (A.IMPORT_METRICS, S.DEPARTMENT),
 ]
 PARTNER = EVERYONE + [(A.COORDINATE_TASK, S.DEPARTMENT)]
+# Seed 002 gives each of its five managers 有提出合理化建议权 and 对上级指令有提出改进权.
+SEED_002_RIGHTS = [(A.SUGGEST, S.DEPARTMENT), (A.PROPOSE_IMPROVEMENT, S.DEPARTMENT)]
 
 # code, Chinese name, English name, managerial, default authorities
 POSITIONS = [
@@ -72,35 +74,57 @@ POSITIONS = [
         "新媒体经理",
         "New-media manager",
         True,
-        EVERYONE + [(A.CREATE_CONTENT, S.DEPARTMENT), (A.REVIEW_CONTENT, S.DEPARTMENT)],
+        EVERYONE
+        + SEED_002_RIGHTS
+        + [
+            (A.CONTENT_PRIORITY, S.DEPARTMENT),
+            (A.CREATE_CONTENT, S.DEPARTMENT),
+            (A.REVIEW_CONTENT, S.DEPARTMENT),
+        ],
     ),
     (
         "channel_manager",
         "渠道拓展经理",
         "Channel manager",
         True,
-        EVERYONE + [(A.PLAN_CAMPAIGN, S.DEPARTMENT), (A.IMPORT_METRICS, S.DEPARTMENT)],
+        EVERYONE
+        + SEED_002_RIGHTS
+        + [
+            (A.WORK_COORDINATION, S.DEPARTMENT),
+            (A.PLAN_CAMPAIGN, S.DEPARTMENT),
+            (A.IMPORT_METRICS, S.DEPARTMENT),
+        ],
     ),
     (
         "content_planning_manager",
         "内容策划经理",
         "Content-planning manager",
         True,
-        EVERYONE + [(A.CREATE_CONTENT, S.DEPARTMENT), (A.REVIEW_CONTENT, S.DEPARTMENT)],
+        EVERYONE
+        + SEED_002_RIGHTS
+        + [(A.CREATE_CONTENT, S.DEPARTMENT), (A.REVIEW_CONTENT, S.DEPARTMENT)],
     ),
     (
         "user_ops_manager",
         "用户运营经理",
         "User-ops manager",
         True,
-        EVERYONE + [(A.HANDLE_COMPLAINT, S.DEPARTMENT), (A.IMPORT_METRICS, S.DEPARTMENT)],
+        EVERYONE
+        + SEED_002_RIGHTS
+        + [
+            (A.CHANNEL_RESOURCES, S.DEPARTMENT),
+            (A.HANDLE_COMPLAINT, S.DEPARTMENT),
+            (A.IMPORT_METRICS, S.DEPARTMENT),
+        ],
     ),
     (
         "campaign_ops_manager",
         "活动运营经理",
         "Campaign-ops manager",
         True,
-        EVERYONE + [(A.PLAN_CAMPAIGN, S.DEPARTMENT)],
+        EVERYONE
+        + SEED_002_RIGHTS
+        + [(A.CAMPAIGN_COORDINATION, S.DEPARTMENT), (A.PLAN_CAMPAIGN, S.DEPARTMENT)],
     ),
     (
         "hr",
@@ -253,6 +277,56 @@ DEPARTMENTS = [
     ),
     ("product", "产品部", "Product", "department", "company", True, "", ["product_manager"], {}),
 ]
+
+
+# The rights each rulebook's 岗位权限 section grants a position, in the seed's words
+# (simplified), with the authorities that carry them: the authority catalogue
+# (/org/authorities/) shows them beside each post's authorities. A right carried by no
+# authority (直接执行权: doing the post's own work) needs no separate check.
+# {rulebook: {position code: (the seed's title, [(wording, (authority, …)), …])}}
+_SUGGEST = ("有提出合理化建议权", (A.SUGGEST,))
+_IMPROVE = ("对上级指令有提出改进权", (A.PROPOSE_IMPROVEMENT,))
+_SKIP_LEVEL = ("有越级申诉权", (A.SKIP_LEVEL_APPEAL,))
+WORDING = {
+    "002": {
+        "ops_manager": (
+            "运营总监",
+            [
+                ("对本部门员工有工作分配权", (A.ASSIGN_WORK,)),
+                ("对本部门员工工作的督导权", (A.SUPERVISE,)),
+                ("对本部门员工的考核权", (A.APPRAISE,)),
+                ("对相关信息的知情权", (A.VIEW_DEPARTMENT,)),
+                ("对本部门预算内资金的支配权", (A.SPEND_BUDGET,)),
+                ("对本岗位工作的直接执行权", ()),
+            ],
+        ),
+        "new_media_manager": (
+            "新媒体经理",
+            [_SUGGEST, _IMPROVE, _SKIP_LEVEL, ("有内容优先使用权", (A.CONTENT_PRIORITY,))],
+        ),
+        "channel_manager": (
+            "渠道拓展经理",
+            [_SUGGEST, _IMPROVE, _SKIP_LEVEL, ("有工作协同权", (A.WORK_COORDINATION,))],
+        ),
+        "content_planning_manager": (
+            "内容策划经理",
+            [
+                _SUGGEST,
+                _IMPROVE,
+                _SKIP_LEVEL,
+                ("内容审核和采集权", (A.REVIEW_CONTENT, A.CREATE_CONTENT)),
+            ],
+        ),
+        "user_ops_manager": (
+            "用户运营经理",
+            [_SUGGEST, _IMPROVE, _SKIP_LEVEL, ("有渠道资源使用权", (A.CHANNEL_RESOURCES,))],
+        ),
+        "campaign_ops_manager": (
+            "活动运营经理",
+            [_SUGGEST, _IMPROVE, _SKIP_LEVEL, ("活动执行协同权", (A.CAMPAIGN_COORDINATION,))],
+        ),
+    },
+}
 
 
 def install_positions(Position, PositionAuthority) -> None:
