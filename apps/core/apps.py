@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from apps.core import (  # noqa: F401  (home_panels registers the panel)
+            calendar_navigation,  # the Working calendar's menu entry and warning panel
             home_panels,
             schedules,
             validation,

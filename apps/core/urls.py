@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from apps.core import files, views
+from apps.core import calendar_views, files, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,12 @@ urlpatterns = [
         name="notifications_mark_all_read",
     ),
     path("audit/", views.audit_log, name="audit_log"),
+    path("calendar/", calendar_views.working_calendar, name="working_calendar"),
+    path(
+        "calendar/<int:pk>/remove/",
+        calendar_views.working_calendar_remove,
+        name="working_calendar_remove",
+    ),
     path("healthz", views.healthz, name="healthz"),
     # Every stored file, after its app's permission check (apps.core.files).
     path("files/<slug:kind>/<int:pk>/", files.download, name="file"),
