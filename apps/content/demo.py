@@ -1,5 +1,6 @@
 """Demo content: a few dozen items across the five operations departments in every
-state, some waiting for `manager` (the WeChat final approval) and some overdue, plus
+state, some waiting for `designer` (the designer's self-check of WeChat design work) or
+for `specialist` (the WeChat second review, the last 003 step) and some overdue, plus
 topics, plans and metrics. Idempotent: an item that exists (by author and title) is
 left alone."""
 
@@ -24,7 +25,7 @@ BODY = (
 PLAN = [
     ("wechat", "copywriter", "wechat-oa", "draft", ["双十二预热推文", "会员日长图文"]),
     ("wechat", "copywriter", "wechat-oa", "submitted", ["冬季新品图文", "年终盘点（上）"]),
-    ("wechat", "wechat.huang", "wechat-oa", "waiting_manager",
+    ("wechat", "wechat.huang", "wechat-oa", "waiting_specialist",
      ["品牌故事：十年坚守", "冬至节气海报文案", "新年活动规则说明", "用户故事征集",
       "周末福利推文"]),
     ("wechat", "copywriter", "wechat-oa", "returned", ["618复盘长文"]),
@@ -97,7 +98,7 @@ def _drive(item, state, author, now, index):
     services.content_item_submit(actor=author, item=item, self_check=list(ALL_CHECKS))
     if state == "submitted":
         return
-    if state == "waiting_manager":
+    if state == "waiting_specialist":
         _approve_until(item, stop_before_last=True)
     elif state == "returned":
         item, reviewer = _reviewer(item)

@@ -8,14 +8,20 @@ ReviewSteps. A step says who acts on it:
 * ``kind=self_check`` — the item's own author confirms the checklist (自审). A leading
   self-check is completed as part of submitting (the submit form carries its checklist),
   so the copywriter does not have to open the item twice.
+* ``kind=designer_check`` — the designer's self-check of the design work (设计师自审,
+  rulebook 003 §3.1.4). It applies to design work only (an item with a designer, or an
+  image post or poster) and is acted on by the item's designer (the author when the item
+  names none); for other items the step is skipped, so step numbers count the steps the
+  item actually goes through.
 * ``kind=review`` — a reviewer. The reviewer must hold ``step.authority`` (normally
   ``review_content``) in the item's department, *and*, when the step lists
   ``positions`` and/or sets ``managerial_only``, must also hold such a post in the
   item's department or one of its ancestors (a director in the company above covers
   every department). The authority answers "may review content here"; the position
-  answers "at which level". This is why the WeChat specialist, who holds
-  review_content for the second review (二审), cannot satisfy the manager's final
-  approval (终审): step 3 lists positions ops_manager/ops_director and is managerial-only.
+  answers "at which level". In the 003 preset the second review (二审) lists the ops
+  specialist, so the manager, who holds review_content over the department, still does
+  not take the specialist's step; 003 has no manager step, and a department that wants
+  one adds a managerial-only step to its chain in the admin.
 
 The author is never a reviewer of their own item (nobody approves their own item).
 
@@ -24,7 +30,7 @@ Return and resubmit
 A return (退回修改) needs a comment and sends the item back to its author. On
 resubmission the chain restarts at step 1: the reviewers at earlier steps approved a
 different text, and a revised text must pass every check again (an edit made to satisfy
-the manager can break what the specialist checked). Editing approved or scheduled
+a later reviewer can break what an earlier one checked). Editing approved or scheduled
 content likewise creates a new version and sends it back to step 1.
 
 Versions and conflicts
@@ -67,6 +73,8 @@ class Format(models.TextChoices):
 
 class Checklist(models.TextChoices):
     ACCURACY = "accuracy", _("Facts and data are accurate")
+    COMPLETENESS = "completeness", _("Complete: nothing missing")
+    LOGIC = "logic", _("Logical and clearly structured")
     LEGALITY = "legality", _("Legal and within platform rules")
     POSITIONING = "positioning", _("Fits our positioning and audience")
     ORIGINALITY = "originality", _("Original, or source and authorisation attributed")
@@ -220,13 +228,17 @@ class ReviewChain(models.Model):
 class ReviewStep(models.Model):
     class Kind(models.TextChoices):
         SELF_CHECK = "self_check", _("Author's self-check")
+        DESIGNER_CHECK = "designer_check", _("Designer's self-check")
         REVIEW = "review", _("Review")
+
+    # Steps the item's own people confirm (no review authority involved).
+    SELF_CHECK_KINDS = (Kind.SELF_CHECK, Kind.DESIGNER_CHECK)
 
     chain = models.ForeignKey(ReviewChain, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"), validators=[MinValueValidator(1)])
     name = models.CharField(_("name (Chinese)"), max_length=50)
     name_en = models.CharField(_("name (English)"), max_length=50, blank=True)
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.REVIEW)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REVIEW)
     authority = models.CharField(
         _("authority"),
         max_length=40,
@@ -264,6 +276,22 @@ class ReviewStep(models.Model):
 
     def checklist_items(self):
         return [(code, Checklist(code).label) for code in self.checklist if code in ALL_CHECKS]
+
+    @property
+    def is_self_check(self) -> bool:
+        return self.kind in self.SELF_CHECK_KINDS
+
+    def applies_to(self, item) -> bool:
+        """Does `item` go through this step? The designer's check only for design work."""
+        return self.kind != self.Kind.DESIGNER_CHECK or item.is_design_work
+
+    def checker_id(self, item):
+        """Who confirms a self-check step of `item` (None for a review step)."""
+        if self.kind == self.Kind.SELF_CHECK:
+            return item.author_id
+        if self.kind == self.Kind.DESIGNER_CHECK:
+            return item.designer_id or item.author_id
+        return None
 
 
 class ContentItem(models.Model):
@@ -393,9 +421,16 @@ class ContentItem(models.Model):
     def __str__(self):
         return self.title
 
+    DESIGN_FORMATS = (Format.IMAGE, Format.POSTER)
+
     @property
     def is_pending(self) -> bool:
         return self.state in self.PENDING_STATES
+
+    @property
+    def is_design_work(self) -> bool:
+        """Design work goes through the designer's self-check (rulebook 003 §3.1.4)."""
+        return bool(self.designer_id) or self.format in self.DESIGN_FORMATS
 
     @property
     def is_overdue(self) -> bool:

@@ -1,10 +1,11 @@
 """The content policy, built on apps.org.permissions: who may see, write and review
 which items. Pages, the API and tasks all ask this module.
 
-A review step is acted on by (see the models docstring): the author for a self-check;
-otherwise a holder of the step's authority in the item's department who — when the
-step names positions or is managerial-only — also holds such a post in the item's
-department or an ancestor of it. The author never reviews their own item.
+A review step is acted on by (see the models docstring): the author for a self-check,
+the item's designer (else its author) for the designer's self-check; otherwise a holder
+of the step's authority in the item's department who — when the step names positions or
+is managerial-only — also holds such a post in the item's department or an ancestor of
+it. The author never reviews their own item.
 """
 
 from dataclasses import dataclass
@@ -128,8 +129,8 @@ def can_act_on_step(user, item: ContentItem, step: ReviewStep | None = None) -> 
     step = step or item.current_step
     if step is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if step.kind == ReviewStep.Kind.SELF_CHECK:
-        return item.author_id == user.pk
+    if step.is_self_check:
+        return step.checker_id(item) == user.pk
     if item.author_id == user.pk:
         return False
     if not org_policy.has_authority(user, step.authority, item.department):
@@ -164,10 +165,8 @@ def actionable_step_ids(user) -> set[int]:
     return result
 
 
-def self_check_step_ids() -> set[int]:
-    return set(
-        ReviewStep.objects.filter(kind=ReviewStep.Kind.SELF_CHECK).values_list("pk", flat=True)
-    )
+def self_check_step_ids(kind=ReviewStep.Kind.SELF_CHECK) -> set[int]:
+    return set(ReviewStep.objects.filter(kind=kind).values_list("pk", flat=True))
 
 
 def review_queue_q(user) -> Q:
@@ -176,14 +175,18 @@ def review_queue_q(user) -> Q:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
     self_check = Q(current_step_id__in=sorted(self_check_step_ids()), author=user)
+    designer_check = Q(
+        current_step_id__in=sorted(self_check_step_ids(ReviewStep.Kind.DESIGNER_CHECK))
+    ) & (Q(designer=user) | Q(designer__isnull=True, author=user))
     review = Q(current_step_id__in=sorted(actionable_step_ids(user))) & ~Q(author=user)
-    return Q(state__in=ContentItem.PENDING_STATES) & (self_check | review)
+    return Q(state__in=ContentItem.PENDING_STATES) & (self_check | designer_check | review)
 
 
 def reviewers_for(item: ContentItem, step: ReviewStep):
     """The people who may act on `step` of `item` (to notify or remind them)."""
-    if step.kind == ReviewStep.Kind.SELF_CHECK:
-        return [item.author]
+    if step.is_self_check:
+        checker = item.designer if step.kind == ReviewStep.Kind.DESIGNER_CHECK else None
+        return [checker or item.author]
     candidates = (
         get_user_model()
         .objects.filter(

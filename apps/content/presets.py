@@ -1,8 +1,10 @@
-"""Shipped presets: the channels and the review chains of rulebooks 000, 003 and 004.
-A department without a chain of its own gets the default (author → manager) the first
-time one of its items is submitted; every chain is editable in the admin afterwards."""
+"""Shipped presets: the channels and the review chains of the rulebooks. A department
+without a chain of its own gets its rulebook's preset (Department.rulebook; author →
+manager unless the rulebook says otherwise) the first time one of its items is
+submitted; every chain is editable in the admin afterwards (a department can add a
+manager step there, for instance)."""
 
-from apps.content.models import ALL_CHECKS
+from apps.content.models import Checklist as C
 
 # code, Chinese, English
 CHANNELS = [
@@ -15,24 +17,36 @@ CHANNELS = [
     ("community", "社群", "Community group"),
 ]
 
-# Each step: (Chinese, English, kind, position codes, managerial_only, due working days)
-MANAGER_STEP = ("经理审核", "Manager review", "review", [], True, 1)
+# The reviewer's checklist (SPEC §2: accuracy, legality and platform rules, positioning
+# and audience, originality/attribution, layout, images matching the copy).
+REVIEW_CHECKS = [C.ACCURACY, C.LEGALITY, C.POSITIONING, C.ORIGINALITY, C.LAYOUT, C.IMAGES]
+# 003 §3.1.4: the copywriter checks 准确性、完整性和逻辑性 before the specialist's review.
+SELF_CHECKS = [C.ACCURACY, C.COMPLETENESS, C.LOGIC]
+# 003 §3.1.4: the designer checks the work fits the copy and the visual rules.
+DESIGN_CHECKS = [C.LAYOUT, C.IMAGES]
+
+# Each step: (Chinese, English, kind, position codes, managerial_only, checklist,
+# due working days)
+MANAGER_STEP = ("经理审核", "Manager review", "review", [], True, REVIEW_CHECKS, 1)
 DEFAULT_CHAIN = [MANAGER_STEP]
+# By rulebook (Department.rulebook). 003 has no manager step: the specialist's review
+# is the last, and the specialist publishes on schedule (003 §3.1.4–5).
 CHAINS = {
-    "miniprogram-ops": [MANAGER_STEP],
-    "community-ops": [MANAGER_STEP],
-    "wechat": [
-        ("文案自审", "Copywriter self-check", "self_check", [], False, 1),
-        ("运营专员二审", "Specialist second review", "review", ["ops_specialist"], False, 1),
+    "000": [MANAGER_STEP],
+    "003": [
+        ("文案自审", "Copywriter self-check", "self_check", [], False, SELF_CHECKS, 1),
+        ("设计师自审", "Designer self-check", "designer_check", [], False, DESIGN_CHECKS, 1),
         (
-            "运营经理终审",
-            "Manager final approval",
+            "运营专员二审",
+            "Specialist second review",
             "review",
-            ["ops_manager", "ops_director"],
-            True,
+            ["ops_specialist"],
+            False,
+            REVIEW_CHECKS,
             1,
         ),
     ],
+    "004": [MANAGER_STEP],
 }
 
 
@@ -45,16 +59,21 @@ def install_channels():
         )
 
 
+def chain_preset(department) -> list:
+    return CHAINS.get(department.rulebook or "", DEFAULT_CHAIN)
+
+
 def build_chain(department, channel=None):
     """Create the preset chain for `department` (callers hold the transaction)."""
     from apps.content.models import ReviewChain, ReviewStep
     from apps.org.models import Position
 
-    steps = CHAINS.get(department.code, DEFAULT_CHAIN)
     chain = ReviewChain.objects.create(
         department=department, channel=channel, name=f"{department.name} 审核流程"
     )
-    for order, (name, name_en, kind, positions, managerial, days) in enumerate(steps, start=1):
+    for order, (name, name_en, kind, positions, managerial, checks, days) in enumerate(
+        chain_preset(department), start=1
+    ):
         step = ReviewStep.objects.create(
             chain=chain,
             order=order,
@@ -62,7 +81,7 @@ def build_chain(department, channel=None):
             name_en=name_en,
             kind=kind,
             managerial_only=managerial,
-            checklist=list(ALL_CHECKS),
+            checklist=[str(code) for code in checks],
             due_working_days=days,
         )
         if positions:

@@ -104,12 +104,13 @@ def _review_url(item) -> str:
     return reverse("content:review", args=[item.pk])
 
 
-def _log(item, *, actor, decision, comment="", checklist=None, step=None, from_state=""):
+def _log(item, *, actor, decision, comment="", checklist=None, step=None, number=0, from_state=""):
+    """`number`: the step's place in this item's way (skipped steps do not count)."""
     ReviewAction.objects.create(
         item=item,
         version_number=item.version_number,
         step=step,
-        step_number=step.order if step else 0,
+        step_number=number if step else 0,
         actor=actor if getattr(actor, "pk", None) else None,
         decision=decision,
         comment=comment,
@@ -162,9 +163,27 @@ def chain_for(department, channel) -> ReviewChain:
     return chain
 
 
-def _set_step(item: ContentItem, step: ReviewStep | None, now=None):
+def _steps_for(item: ContentItem, steps) -> list[ReviewStep]:
+    """The chain's steps this item goes through, in order (the designer's check only for
+    design work); step k of n counts these."""
+    return [step for step in steps if step.applies_to(item)]
+
+
+def submit_self_checks(item: ContentItem, actor) -> list[ReviewStep]:
+    """The leading self-checks `actor` confirms when submitting `item` (what the submit
+    form asks them to tick; _enter_review does them in this order)."""
+    chain = chain_for(item.department, item.channel)
+    result = []
+    for step in _steps_for(item, chain.steps.order_by("order")):
+        if not step.is_self_check or step.checker_id(item) != actor.pk:
+            break
+        result.append(step)
+    return result
+
+
+def _set_step(item: ContentItem, step: ReviewStep | None, number=0, now=None):
     item.current_step = step
-    item.step_number = step.order if step else 0
+    item.step_number = number if step else 0
     item.step_due_at = step_due_at(step, now) if step else None
     item.step_reminded_on = None
 
@@ -180,12 +199,16 @@ def _check_repost(item: ContentItem):
             )
 
 
-def _check_checklist(step: ReviewStep, ticked, field_name="checklist"):
-    missing = [code for code in step.checklist if code not in set(ticked or [])]
+def _check_checklist(step: ReviewStep, ticked, field_name="checklist") -> list[str]:
+    """Every item of the step's checklist must be ticked; returns what is stored with the
+    step's action (the step's own items, in its order)."""
+    ticked = {str(code) for code in ticked or []}
+    missing = [code for code in step.checklist if code not in ticked]
     if missing:
         raise ApplicationError(
             _("Tick every checklist item before you confirm this step."), field=field_name
         )
+    return list(step.checklist)
 
 
 def _reviewers(item: ContentItem, step: ReviewStep):
@@ -345,7 +368,7 @@ def _enter_review(item: ContentItem, *, actor, from_state, self_check=None):
     """Snapshot a version and start the chain at step 1."""
     _check_repost(item)
     chain = chain_for(item.department, item.channel)
-    steps = list(chain.steps.prefetch_related("positions").order_by("order"))
+    steps = _steps_for(item, chain.steps.prefetch_related("positions").order_by("order"))
     if not steps:
         raise ApplicationError(_("This department's review chain has no steps."))
     item.version_number += 1
@@ -364,24 +387,25 @@ def _enter_review(item: ContentItem, *, actor, from_state, self_check=None):
     item.publish_error = ""
     item.publish_attempts = 0
     item.publish_retry_at = None
-    _set_step(item, steps[0], now)
+    _set_step(item, steps[0], 1, now)
     item.save()
     _log(item, actor=actor, decision=Decision.SUBMITTED, from_state=from_state)
-    # A leading self-check is done on the submit form, when its checklist comes along.
+    # Leading self-checks the submitter does (the author's; the designer's too when the
+    # author is the designer) are done on the submit form, when their checklist comes.
     while (
         self_check is not None
-        and item.current_step.kind == ReviewStep.Kind.SELF_CHECK
-        and actor.pk == item.author_id
+        and item.current_step.is_self_check
+        and item.current_step.checker_id(item) == actor.pk
     ):
-        step = item.current_step
-        _check_checklist(step, self_check, "self_check")
-        following = steps[step.order] if step.order < len(steps) else None
+        step, number = item.current_step, item.step_number
+        checked = _check_checklist(step, self_check, "self_check")
+        following = steps[number] if number < len(steps) else None
         if following is None:
             item.state = State.APPROVED
-        _set_step(item, following, now)
+        _set_step(item, following, number + 1, now)
         item.save()
-        _log(item, actor=actor, decision=Decision.SELF_CHECKED, step=step,
-             checklist=list(self_check), from_state=State.SUBMITTED)  # fmt: skip
+        _log(item, actor=actor, decision=Decision.SELF_CHECKED, step=step, number=number,
+             checklist=checked, from_state=State.SUBMITTED)  # fmt: skip
         if following is None:
             return
     _notify_reviewers(item)
@@ -415,7 +439,7 @@ def _check_turn(item: ContentItem, actor, *, version, step):
     if int(step) != item.step_number:
         raise ConflictError(_("Someone else has already acted on this step. Reload the item."))
     current = item.current_step
-    if current.kind == ReviewStep.Kind.REVIEW and item.author_id == actor.pk:
+    if not current.is_self_check and item.author_id == actor.pk:
         raise PermissionDenied(_("Nobody approves their own item."))
     if not policy.can_act_on_step(actor, item, current):
         raise PermissionDenied(
@@ -424,17 +448,16 @@ def _check_turn(item: ContentItem, actor, *, version, step):
         )
 
 
-def _following_step(current: ReviewStep) -> ReviewStep | None:
+def _following_step(item: ContentItem, current: ReviewStep) -> ReviewStep | None:
+    """The next step of the chain this item goes through (skipping what does not apply)."""
     batch = _batch.get()
-    if batch is not None and current.pk in batch["next"]:
-        return batch["next"][current.pk]
-    following = (
-        ReviewStep.objects.filter(chain_id=current.chain_id, order__gt=current.order)
-        .order_by("order")
-        .first()
-    )
+    key = (current.pk, item.is_design_work)
+    if batch is not None and key in batch["next"]:
+        return batch["next"][key]
+    later = ReviewStep.objects.filter(chain_id=current.chain_id, order__gt=current.order)
+    following = next(iter(_steps_for(item, later.order_by("order"))), None)
     if batch is not None:
-        batch["next"][current.pk] = following
+        batch["next"][key] = following
     return following
 
 
@@ -446,18 +469,20 @@ def content_item_approve(
     final approval carries a publish time or the item already has one)."""
     item = _lock(item)
     _check_turn(item, actor, version=version, step=step)
-    current = item.current_step
-    _check_checklist(current, checklist)
+    current, number = item.current_step, item.step_number
+    checked = _check_checklist(current, checklist)
     if publish_at is not None and timezone.is_naive(publish_at):
         raise ApplicationError(_("Give the publish time with its time zone."), field="publish_at")
-    following = _following_step(current)
+    following = _following_step(item, current)
     from_state = item.state
+    # A self-check confirmed from the review page is recorded as a self-check.
+    decision = Decision.SELF_CHECKED if current.is_self_check else Decision.APPROVED
     if following is not None:
         item.state = State.IN_REVIEW
-        _set_step(item, following)
+        _set_step(item, following, number + 1)
         item.save()
-        _log(item, actor=actor, decision=Decision.APPROVED, step=current, comment=comment,
-             checklist=checklist, from_state=from_state)  # fmt: skip
+        _log(item, actor=actor, decision=decision, step=current, number=number,
+             comment=comment, checklist=checked, from_state=from_state)  # fmt: skip
         _notify_reviewers(item)
         return item
     item.state = State.APPROVED
@@ -465,8 +490,8 @@ def content_item_approve(
     if publish_at is not None:
         item.publish_at = publish_at
     item.save()
-    _log(item, actor=actor, decision=Decision.APPROVED, step=current, comment=comment,
-         checklist=checklist, from_state=from_state)  # fmt: skip
+    _log(item, actor=actor, decision=decision, step=current, number=number, comment=comment,
+         checklist=checked, from_state=from_state)  # fmt: skip
     batch = _batch.get()
     if batch is not None:
         batch["approved"].setdefault(item.author_id, []).append(item)
@@ -491,19 +516,26 @@ def content_item_return(*, actor, item: ContentItem, version, step, comment) -> 
         raise ApplicationError(_("Say what needs to change."), field="comment")
     item = _lock(item)
     _check_turn(item, actor, version=version, step=step)
-    current = item.current_step
+    current, number = item.current_step, item.step_number
     earlier = ReviewAction.objects.filter(
         item=item,
         version_number=item.version_number,
-        decision=Decision.APPROVED,
+        decision__in=[Decision.APPROVED, Decision.SELF_CHECKED],
     ).select_related("actor")
-    earlier_approvers = [a.actor for a in earlier if a.actor_id not in (None, actor.pk)]
+    # Everyone who confirmed an earlier step of this round (the designer's check too).
+    earlier_approvers = list(
+        {
+            a.actor_id: a.actor
+            for a in earlier
+            if a.actor_id not in (None, actor.pk, item.author_id)
+        }.values()
+    )
     from_state = item.state
     item.state = State.RETURNED
     _set_step(item, None)
     item.save()
-    _log(item, actor=actor, decision=Decision.RETURNED, step=current, comment=comment,
-         from_state=from_state)  # fmt: skip
+    _log(item, actor=actor, decision=Decision.RETURNED, step=current, number=number,
+         comment=comment, from_state=from_state)  # fmt: skip
     notify(
         recipients=[item.author, *earlier_approvers],
         title=format_lazy(gettext_lazy("Returned for revision: {title}"), title=item.title),

@@ -146,11 +146,11 @@ def item_edit(request, pk):
 def item_detail(request, pk):
     item = _visible_item(request.user, pk)
     old, new = selectors.version_pair(item)
-    first_step = None
-    if item.state in (ContentItem.State.DRAFT, ContentItem.State.RETURNED,
-                      ContentItem.State.WITHDRAWN):  # fmt: skip
-        chain = services.chain_for(item.department, item.channel)
-        first_step = chain.steps.order_by("order").first()
+    self_check_steps = []
+    if item.author_id == request.user.pk and item.state in (
+        ContentItem.State.DRAFT, ContentItem.State.RETURNED, ContentItem.State.WITHDRAWN
+    ):  # fmt: skip
+        self_check_steps = services.submit_self_checks(item, request.user)
     is_author = item.author_id == request.user.pk
     timeline = list(selectors.timeline_of(item))
     last_return = None
@@ -173,9 +173,7 @@ def item_detail(request, pk):
             "can_schedule": policy.can_schedule(request.user, item),
             "can_metrics": policy.can_enter_metrics(request.user, item)
             and item.state == ContentItem.State.PUBLISHED,
-            "self_check_step": first_step
-            if first_step is not None and first_step.kind == "self_check"
-            else None,
+            "self_check_steps": self_check_steps,
             "publication": getattr(item, "publication", None),
             "max_publish_attempts": services.MAX_PUBLISH_ATTEMPTS,
             "metrics": item.metrics.all()[:30],

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from apps.content import services
 from apps.content.models import ALL_CHECKS, ContentItem
-from apps.content.tests.factories import approve, fresh, make_item, submit
+from apps.content.tests.factories import fresh, make_item, submit
 
 State = ContentItem.State
 pytestmark = pytest.mark.django_db
@@ -34,24 +34,19 @@ def test_create_submit_review_schedule_through_the_api(users, api_for):
     queue = specialist.get(f"{BASE}/review-queue/").json()
     assert [row["id"] for row in queue["results"]] == [item_id]
     body = {"version": 1, "step": 2, "checklist": ALL_CHECKS}
-    assert (
-        specialist.post(f"{BASE}/items/{item_id}/approve/", body, format="json").status_code == 200
-    )
-    again = specialist.post(f"{BASE}/items/{item_id}/approve/", body, format="json")
-    assert again.status_code == 409
-    assert again.json()["detail"]
-
-    manager = api_for(users["manager"])
-    response = manager.post(
-        f"{BASE}/items/{item_id}/return/", {"version": 1, "step": 3, "comment": ""}, format="json"
+    response = specialist.post(
+        f"{BASE}/items/{item_id}/return/", {"version": 1, "step": 2, "comment": ""}, format="json"
     )
     assert response.status_code == 400
     assert "comment" in response.json()
-    response = manager.post(
-        f"{BASE}/items/{item_id}/return/", {"version": 1, "step": 3, "comment": "改标题"},
+    response = specialist.post(
+        f"{BASE}/items/{item_id}/return/", {"version": 1, "step": 2, "comment": "改标题"},
         format="json",
     )  # fmt: skip
     assert response.json()["state"] == "returned"
+    again = specialist.post(f"{BASE}/items/{item_id}/approve/", body, format="json")
+    assert again.status_code == 409
+    assert again.json()["detail"]
     writer.patch(f"{BASE}/items/{item_id}/", {"title": "API 推文 v2"}, format="json")
     writer.post(f"{BASE}/items/{item_id}/submit/", {"checklist": ALL_CHECKS}, format="json")
     versions = writer.get(f"{BASE}/items/{item_id}/versions/").json()
@@ -60,9 +55,9 @@ def test_create_submit_review_schedule_through_the_api(users, api_for):
     assert {"kind": "replace", "left": "API 推文", "right": "API 推文 v2", "left_no": 1,
             "right_no": 1} in diff["rows"]  # fmt: skip
 
-    specialist.post(f"{BASE}/items/{item_id}/approve/", {**body, "version": 2}, format="json")
-    response = manager.post(
-        f"{BASE}/items/{item_id}/approve/", {**body, "version": 2, "step": 3}, format="json"
+    # the specialist's second review is the last 003 step: no manager after it
+    response = specialist.post(
+        f"{BASE}/items/{item_id}/approve/", {**body, "version": 2}, format="json"
     )
     assert response.json()["state"] == "approved"
     when = (timezone.now() + dt.timedelta(days=1)).isoformat()
@@ -132,7 +127,9 @@ def test_bulk_approve_and_metrics_through_the_api(users, api_for):
     assert [f["id"] for f in result["failed"]] == [999999]
 
     item = items[0]
-    approve(item, users["manager"], publish_at=timezone.now() + dt.timedelta(seconds=5))
+    services.content_item_schedule(
+        actor=users["specialist"], item=item, publish_at=timezone.now() + dt.timedelta(seconds=5)
+    )
     services.content_publish_due(now=timezone.now() + dt.timedelta(minutes=1))
     writer = api_for(users["copywriter"])
     response = writer.post(

@@ -14,13 +14,22 @@ def test_reviewers_of_each_wechat_step(users):
     names = {u.username for u in policy.reviewers_for(item, item.current_step)}
     assert names == {"specialist", "specialist2"}
     approve(item, users["specialist"])
+    assert fresh(item).current_step is None  # no manager step in 003
+
+
+def test_reviewers_of_each_wechat_step_of_design_work(users):
+    item = fresh(submit(make_item(users["copywriter"], designer=users["designer"])))
+    assert [u.username for u in policy.reviewers_for(item, item.current_step)] == ["designer"]
+    approve(item, users["designer"])
     item = fresh(item)
     names = {u.username for u in policy.reviewers_for(item, item.current_step)}
-    assert names == {"manager", "director"}
+    assert names == {"specialist", "specialist2"}
 
 
-def test_queue_matches_can_act_on_step(users):
-    item = fresh(submit(make_item(users["copywriter"])))
+@pytest.mark.parametrize("designer", [False, True])
+def test_queue_matches_can_act_on_step(users, designer):
+    extra = {"designer": users["designer"]} if designer else {}
+    item = fresh(submit(make_item(users["copywriter"], **extra)))
     for login, user in users.items():
         in_queue = ContentItem.objects.filter(policy.review_queue_q(user), pk=item.pk).exists()
         assert in_queue == policy.can_act_on_step(user, item), login

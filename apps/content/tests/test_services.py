@@ -36,12 +36,12 @@ def test_wechat_chain_submit_runs_self_check_then_waits_for_specialist(users):
     item = submit(make_item(users["copywriter"]))
     item = fresh(item)
     assert item.state == State.SUBMITTED
-    assert (item.step_number, item.step_total) == (2, 3)
+    assert (item.step_number, item.step_total) == (2, 2)
     assert item.version_number == 1
     assert item.step_due_at is not None
     decisions = list(item.actions.values_list("decision", flat=True))
     assert decisions == ["created", "submitted", "self_checked"]
-    # The specialists (both) are told; the manager is not yet.
+    # The specialists (both) are told; the manager has no step in 003's chain.
     told = set(Notification.objects.values_list("recipient__username", flat=True))
     assert {"specialist", "specialist2"} <= told
     assert "manager" not in told
@@ -68,14 +68,10 @@ def test_self_check_incomplete_is_refused(users):
 
 def test_full_wechat_chain_to_published(users):
     item = submit(make_item(users["copywriter"]))
-    approve(item, users["specialist"])
-    item = fresh(item)
-    assert item.state == State.IN_REVIEW
-    assert item.step_number == 3
-    assert Notification.objects.filter(recipient=users["manager"]).exists()
     when = in_an_hour()
-    approve(item, users["manager"], publish_at=when)
+    approve(item, users["specialist"], publish_at=when)
     item = fresh(item)
+    assert not Notification.objects.filter(recipient=users["manager"]).exists()
     assert item.state == State.SCHEDULED
     assert item.publish_at == when
     assert item.current_step is None
@@ -90,13 +86,13 @@ def test_full_wechat_chain_to_published(users):
     assert item.publication.reference
 
 
-def test_specialist_cannot_give_final_approval(users):
-    """Both hold review_content, but step 3 is for a manager-level position."""
+def test_the_specialists_review_is_the_last_003_step(users):
+    """No manager step after the specialist: a second approval finds nothing to act on."""
     item = submit(make_item(users["copywriter"]))
     approve(item, users["specialist"])
-    with pytest.raises(PermissionDenied):
-        approve(item, users["specialist2"])
-    assert fresh(item).step_number == 3
+    assert fresh(item).state == State.APPROVED
+    with pytest.raises(ConflictError):
+        approve(item, users["specialist2"], step=3)
 
 
 def test_manager_cannot_act_on_the_specialist_step(users):
@@ -157,25 +153,25 @@ def test_checklist_must_be_complete(users):
 
 
 def test_return_needs_comment_and_tells_earlier_approvers(users):
-    item = submit(make_item(users["copywriter"]))
-    approve(item, users["specialist"])
+    """Design work: the designer's self-check came before the specialist's return."""
+    item = submit(make_item(users["copywriter"], designer=users["designer"]))
+    approve(item, users["designer"])
     with pytest.raises(ApplicationError) as error:
-        give_back(item, users["manager"], comment="  ")
+        give_back(item, users["specialist"], comment="  ")
     assert error.value.field == "comment"
     Notification.objects.all().delete()
-    give_back(item, users["manager"], comment="第二段数据有误")
+    give_back(item, users["specialist"], comment="第二段数据有误")
     item = fresh(item)
     assert item.state == State.RETURNED
     assert item.current_step is None
     told = set(Notification.objects.values_list("recipient__username", flat=True))
-    assert told == {"copywriter", "specialist"}
+    assert told == {"copywriter", "designer"}
     assert Notification.objects.filter(body="第二段数据有误").count() == 2
 
 
 def test_resubmission_restarts_the_chain_with_a_new_version(users):
     item = submit(make_item(users["copywriter"]))
-    approve(item, users["specialist"])
-    give_back(item, users["manager"])
+    give_back(item, users["specialist"])
     services.content_item_update(actor=users["copywriter"], item=item, title="春季新品推文（修订）")
     submit(fresh(item))
     item = fresh(item)
@@ -206,7 +202,6 @@ def test_only_the_author_edits_or_submits(users):
 def test_editing_approved_content_sends_it_back_to_review(users):
     item = submit(make_item(users["copywriter"]))
     approve(item, users["specialist"])
-    approve(item, users["manager"])
     assert fresh(item).state == State.APPROVED
     services.content_item_update(actor=users["copywriter"], item=item, body="<p>改过的</p>")
     item = fresh(item)
@@ -259,7 +254,6 @@ def test_withdraw_and_resubmit(users):
 def test_schedule_and_archive(users):
     item = submit(make_item(users["copywriter"]))
     approve(item, users["specialist"])
-    approve(item, users["manager"])
     with pytest.raises(PermissionDenied):
         services.content_item_schedule(actor=users["cs"], item=item, publish_at=in_an_hour())
     with pytest.raises(ApplicationError):
@@ -290,7 +284,7 @@ def test_bulk_approve_reports_failures_and_approves_the_rest(users, make_employe
     )
     assert sorted(result.approved) == sorted(i.pk for i in mine)
     assert [f[0] for f in result.failed] == [elsewhere.pk]
-    assert all(fresh(i).step_number == 3 for i in mine)
+    assert all(fresh(i).state == State.APPROVED for i in mine)
     assert AuditEntry.objects.filter(action="content.approved").count() == 3
 
 
@@ -326,9 +320,8 @@ def test_publish_job_twice_publishes_once_and_waits_for_its_time(users):
     import time_machine
 
     item = submit(make_item(users["copywriter"]))
-    approve(item, users["specialist"])
     when = in_an_hour()
-    approve(item, users["manager"], publish_at=when)
+    approve(item, users["specialist"], publish_at=when)
     with time_machine.travel(when - dt.timedelta(minutes=1), tick=False):
         assert services.content_publish_due()["published"] == 0
         assert fresh(item).state == State.SCHEDULED
@@ -344,8 +337,7 @@ def test_publish_failure_is_recorded_and_retried(users, monkeypatch):
     from apps.content import publishers
 
     item = submit(make_item(users["copywriter"]))
-    approve(item, users["specialist"])
-    approve(item, users["manager"], publish_at=in_an_hour())
+    approve(item, users["specialist"], publish_at=in_an_hour())
     later = in_an_hour() + dt.timedelta(hours=1)
 
     class Down:
@@ -374,8 +366,7 @@ def test_publish_retries_back_off_then_stop_and_tell_the_author(users, monkeypat
     from apps.content import publishers
 
     item = submit(make_item(users["copywriter"]))
-    approve(item, users["specialist"])
-    approve(item, users["manager"], publish_at=in_an_hour())
+    approve(item, users["specialist"], publish_at=in_an_hour())
 
     class Down:
         def publish(self, item):
@@ -402,8 +393,7 @@ def test_publish_retries_back_off_then_stop_and_tell_the_author(users, monkeypat
 
 def _published(users):
     item = submit(make_item(users["copywriter"]))
-    approve(item, users["specialist"])
-    approve(item, users["manager"], publish_at=in_an_hour())
+    approve(item, users["specialist"], publish_at=in_an_hour())
     services.content_publish_due(now=in_an_hour() + dt.timedelta(hours=1))
     return fresh(item)
 
@@ -484,8 +474,8 @@ def test_images_are_checked_and_editing_approved_content_reviews_again(users):
             actor=users["cs"], item=item, file=SimpleUploadedFile("b.png", png)
         )
     submit(item)
+    approve(item, users["designer"])  # design work: the designer's self-check first
     approve(item, users["specialist"])
-    approve(item, users["manager"])
     services.content_image_add(
         actor=users["copywriter"], item=fresh(item), file=SimpleUploadedFile("c.png", png)
     )
