@@ -4,7 +4,8 @@ used to be inline handlers work, Swagger UI loads, and the browser reports no vi
 import pytest
 
 from apps.campaigns.tests.factories import approved_campaign
-from apps.complaints.tests.factories import file_complaint
+from apps.complaints.models import ReplyTemplate
+from apps.complaints.tests.factories import accepted
 from apps.content.tests.factories import make_item, submit
 from apps.core.testing import TRANSACTIONAL_DB, log_in
 from apps.core.tests.test_csp import directives
@@ -38,7 +39,8 @@ def test_pages_work_under_the_policy(browser_page, users):
     page = browser_page
     violations = _watch_for_violations(page)
     campaign = approved_campaign(users)
-    file_complaint()
+    complaint, _token = accepted(users)
+    ReplyTemplate.objects.create(title="致歉", body="非常抱歉给您带来不便。")
     submit(make_item(users["copywriter"]))
 
     log_in(page, "director")
@@ -71,6 +73,13 @@ def test_pages_work_under_the_policy(browser_page, users):
     boxes = page.locator("[name=items]")
     assert boxes.count() >= 1
     assert all(boxes.nth(i).is_checked() for i in range(boxes.count()))
+
+    # a reply template fills the reply box (was an inline script)
+    page.context.clear_cookies()
+    log_in(page, "cs")
+    page.goto(f"{page.base_url}/complaints/{complaint.pk}/")
+    page.select_option("[data-reply-template]", label="致歉")
+    assert page.input_value("#reply-body") == "非常抱歉给您带来不便。"
 
     assert violations == []
 
