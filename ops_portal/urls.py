@@ -16,6 +16,7 @@ api_v1 = [
     path("complaints/", include("apps.complaints.api_urls")),
     path("kpis/", include("apps.kpis.api_urls")),
     path("training/", include("apps.training.api_urls")),
+    path("work/", include("apps.work.api_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +28,7 @@ urlpatterns = [
     path("complaints/", include("apps.complaints.urls")),
     path("kpis/", include("apps.kpis.urls")),
     path("training/", include("apps.training.urls")),
+    path("work/", include("apps.work.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", swagger_ui, name="api_docs"),  # CSP-compatible (apps.core.api_docs)

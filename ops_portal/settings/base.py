@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "apps.complaints",
     "apps.kpis",
     "apps.training",
+    "apps.work",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
