@@ -5,6 +5,7 @@ employees, never one per employee — and idempotent: unique constraints plus
 job killed halfway completes when it runs again and never creates anything twice."""
 
 import datetime as dt
+import json
 from collections import defaultdict
 from decimal import Decimal
 
@@ -18,9 +19,10 @@ from apps.core import audit
 from apps.core.notifications import notify
 from apps.org.models import Assignment
 
-from . import scoring, sources
+from . import raters, scoring, sources
 from .bulk import update_by_id
 from .models import (
+    COLLEAGUE_ROLES,
     AnnualResult,
     AnnualRule,
     AppraisalCycle,
@@ -125,10 +127,10 @@ def eligible_employees(cycle: AppraisalCycle, resolver: Resolver) -> list[tuple]
 
 _ITEMS_SQL = """
 INSERT INTO kpis_formitem
-    (form_id, indicator_id, section_id, "order", weight, target, actual, actual_source,
-     formula_score, score)
+    (form_id, indicator_id, section_id, "order", weight, target, part_targets, raters,
+     actual, part_actuals, actual_source, completion_rate, formula_score, score)
 SELECT f.id, ti.indicator_id, ti.section_id, ts."order" * 100 + ti."order", ti.weight,
-       ti.target, NULL, '', NULL, NULL
+       ti.target, ti.part_targets, ti.raters, NULL, '{}'::jsonb, '', NULL, NULL, NULL
 FROM kpis_appraisalform f
 JOIN kpis_templatesection ts ON ts.template_id = f.template_id
 JOIN kpis_templateitem ti ON ti.section_id = ts.id
@@ -146,33 +148,61 @@ def _pull_actuals(cycle, employee_ids, only_missing=True) -> int:
         indicator__source=Indicator.Source.AUTO,
     )
     if only_missing:
-        items = items.filter(actual__isnull=True)
+        items = items.filter(actual__isnull=True, part_actuals={})
     rows = list(
         items.values_list(
-            "pk", "form__employee_id", "target", "indicator_id", "indicator__auto_source"
+            "pk",
+            "form__employee_id",
+            "target",
+            "part_targets",
+            "indicator_id",
+            "indicator__auto_source",
         )
     )
     if not rows:
         return 0
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={r[3] for r in rows})}
+    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={r[4] for r in rows})}
+    codes = set()
+    for _pk, _e, _t, _pt, indicator_id, code in rows:
+        parts = indicators[indicator_id].components
+        codes |= {part["source"] for part in parts} if parts else {code}
     values = {}
-    for code in {r[4] for r in rows}:
+    for code in codes:
         source = sources.get(code)
         values[code] = (
             source.batch(employee_ids, cycle.period_start, cycle.period_end) if source else {}
         )
+    as_json = connection.vendor == "postgresql"  # update_by_id sends text to ::jsonb there
     updates = []
-    for pk, employee_id, target, indicator_id, code in rows:
-        actual = values[code].get(employee_id)
-        if actual is None:
-            continue
-        score = scoring.quantitative_score(indicators[indicator_id], actual, target)
-        updates.append((pk, actual, "auto", score))
+    for pk, employee_id, target, part_targets, indicator_id, code in rows:
+        indicator = indicators[indicator_id]
+        actual, parts = None, {}
+        if indicator.components:  # a composite: each sub-measure from its own source
+            parts = {
+                part["key"]: str(values[part["source"]][employee_id])
+                for part in indicator.components
+                if employee_id in values[part["source"]]
+            }
+            if not parts:
+                continue
+        else:
+            actual = values[code].get(employee_id)
+            if actual is None:
+                continue
+        rate, score = scoring.quantitative_result(
+            indicator, actual, target, part_actuals=parts, part_targets=part_targets
+        )
+        updates.append((pk, actual, json.dumps(parts) if as_json else parts, "auto", rate, score))
     update_by_id(
         FormItem,
-        ["actual", "actual_source", "formula_score"],
+        ["actual", "part_actuals", "actual_source", "completion_rate", "formula_score"],
         updates,
-        casts={"actual": "numeric", "formula_score": "numeric"},
+        casts={
+            "actual": "numeric",
+            "part_actuals": "jsonb",
+            "completion_rate": "numeric",
+            "formula_score": "numeric",
+        },
     )
     return len(updates)
 
@@ -278,16 +308,18 @@ def compute_scores(
     return _compute_scores_python(forms, resolver, actor, chunk_size)
 
 
+def _sections_of(forms):
+    """The sections of the forms' templates (one query): their rater mixes."""
+    return TemplateSection.objects.filter(
+        template_id__in=forms.order_by().values("template_id").distinct()
+    ).select_related("template")
+
+
 def _compute_scores_python(forms, resolver, actor, chunk_size: int = CHUNK) -> int:
     """The rules of apps.kpis.scoring applied in Python, a chunk of forms at a time
     (four queries and three writes per chunk): the path on databases other than
     PostgreSQL, and the reference the SQL path is tested against."""
-    mixes = {
-        s.pk: scoring.Mix(s.supervisor_share, s.peer_share, s.self_share)
-        for s in TemplateSection.objects.filter(
-            template_id__in=forms.order_by().values("template_id").distinct()
-        )
-    }
+    mixes = raters.mixes_by_section(_sections_of(forms))
     form_rows = list(forms.order_by("pk").values_list("pk", "department_id", "employee__name"))
     names = {pk: name for pk, _d, name in form_rows}
     form_rows = [(pk, d) for pk, d, _n in form_rows]
@@ -298,25 +330,31 @@ def _compute_scores_python(forms, resolver, actor, chunk_size: int = CHUNK) -> i
             FormItem.objects.filter(form_id__in=ids)
             .order_by("form_id", "order")
             .values_list(
-                "pk", "form_id", "weight", "formula_score", "indicator__kind", "section_id"
+                "pk",
+                "form_id",
+                "weight",
+                "formula_score",
+                "indicator__kind",
+                "section_id",
+                "raters",
             )
         )
         ratings = defaultdict(lambda: {"supervisor": None, "self": None, "peer": []})
         for item_id, role, score in Rating.objects.filter(item__form_id__in=ids).values_list(
             "item_id", "role", "score"
         ):
-            if role == RaterRole.PEER:
+            if role in COLLEAGUE_ROLES:
                 ratings[item_id]["peer"].append(score)
             else:
                 ratings[item_id][role] = score
         by_form = defaultdict(list)
         item_updates = []
-        for pk, form_id, weight, formula_score, kind, section_id in items:
+        for pk, form_id, weight, formula_score, kind, section_id, item_raters in items:
             r = ratings.get(pk) or {"supervisor": None, "self": None, "peer": []}
             score = scoring.indicator_score(
                 quantitative=kind == Indicator.Kind.QUANTITATIVE,
                 formula_score=formula_score,
-                mix=mixes[section_id],
+                mix=mixes[(section_id, item_raters)],
                 supervisor=r["supervisor"],
                 peers=r["peer"],
                 self_score=r["self"],
@@ -364,12 +402,15 @@ WITH f (id, department_id) AS ({forms}),
 bands (department_id, grade, min_score, coefficient, ord) AS (
     SELECT * FROM unnest(%s::bigint[], %s::text[], %s::numeric[], %s::numeric[], %s::int[])
 ),
+sec (id, raters, supervisor_share, peer_share, self_share) AS (
+    SELECT * FROM unnest(%s::bigint[], %s::text[], %s::numeric[], %s::numeric[], %s::numeric[])
+),
 r AS (
     SELECT rt.item_id,
            max(rt.score) FILTER (WHERE rt.role = %s) AS sup,
            max(rt.score) FILTER (WHERE rt.role = %s) AS slf,
-           sum(rt.score) FILTER (WHERE rt.role = %s) AS peer_sum,
-           count(*) FILTER (WHERE rt.role = %s) AS peer_n
+           sum(rt.score) FILTER (WHERE rt.role = ANY(%s)) AS peer_sum,
+           count(*) FILTER (WHERE rt.role = ANY(%s)) AS peer_n
     FROM {rating} rt JOIN {item} i ON i.id = rt.item_id
     WHERE i.form_id IN (SELECT id FROM f)
     GROUP BY rt.item_id
@@ -381,7 +422,7 @@ s AS (
                 ELSE round(mix.num / mix.den, 2) END AS score
     FROM {item} i
     JOIN {indicator} ind ON ind.id = i.indicator_id
-    JOIN {section} sec ON sec.id = i.section_id
+    JOIN sec ON sec.id = i.section_id AND sec.raters = i.raters
     LEFT JOIN r ON r.item_id = i.id
     CROSS JOIN LATERAL (
         SELECT greatest(coalesce(r.peer_n, 0), 1) AS n
@@ -445,12 +486,19 @@ def _compute_scores_sql(forms, resolver, actor) -> int:
                 bands, (department_id, grade, min_score, coefficient, ordinal), strict=True
             ):
                 column.append(value)
+    # Each item's rater mix, looked up by (section, raters): computed once by
+    # apps.kpis.scoring.rater_mix, as on the Python path.
+    mixes = [[], [], [], [], []]
+    for (section_id, item_raters), mix in raters.mixes_by_section(_sections_of(forms)).items():
+        for column, value in zip(
+            mixes, (section_id, item_raters, mix.supervisor, mix.peer, mix.self), strict=True
+        ):
+            column.append(value)
     sql = _COMPUTE_SQL.format(
         forms=forms_sql,
         rating=Rating._meta.db_table,
         item=FormItem._meta.db_table,
         indicator=Indicator._meta.db_table,
-        section=TemplateSection._meta.db_table,
         form=AppraisalForm._meta.db_table,
         audit=AuditEntry._meta.db_table,
         employee=Employee._meta.db_table,
@@ -458,10 +506,11 @@ def _compute_scores_sql(forms, resolver, actor) -> int:
     params = [
         *forms_params,
         *bands,
+        *mixes,
         RaterRole.SUPERVISOR,
         RaterRole.SELF,
-        RaterRole.PEER,
-        RaterRole.PEER,
+        [str(role) for role in COLLEAGUE_ROLES],
+        [str(role) for role in COLLEAGUE_ROLES],
         Indicator.Kind.QUANTITATIVE,
         S.CALIBRATION,
         S.AGGREGATION,

@@ -48,7 +48,27 @@ class CycleKind(models.TextChoices):
 class RaterRole(models.TextChoices):
     SELF = "self", _("Self-assessment")
     PEER = "peer", _("Peer review")
+    TEAM = "team", _("Team members' review")
     SUPERVISOR = "supervisor", _("Supervisor review")
+
+
+# Ratings written through a peer review: colleagues (peer) and, on team-rated
+# indicators, colleagues on the appraisee's team (team).
+COLLEAGUE_ROLES = (RaterRole.PEER, RaterRole.TEAM)
+
+
+class Raters(models.TextChoices):
+    """Who scores an indicator of a template (seed 003 §5(二): teamwork by team
+    members, ethics by peers and supervisor, rules from attendance; 000 §9(四): the
+    superior scores each indicator). apps.kpis.raters turns it into a rater mix."""
+
+    SECTION = "", _("As the section's rater mix")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    SELF = "self", _("The employee (self-assessment)")
+    PEERS = "peers", _("Peers (colleagues)")
+    TEAM = "team", _("Team members")
+    PEERS_SUPERVISOR = "peers_supervisor", _("Peers and supervisor (no self-assessment)")
+    DATA = "data", _("From data (attendance, metrics)")
 
 
 # --- The indicator library ------------------------------------------------------------
@@ -122,6 +142,16 @@ class Indicator(BilingualNameMixin):
         blank=True,
         help_text=_("A source of apps.kpis.sources, when computed automatically."),
     )
+    components = models.JSONField(
+        _("sub-measures"),
+        default=list,
+        blank=True,
+        help_text=_(
+            '[{"key": "reads", "name": "…", "name_en": "…", "weight": 30, "source": "…"}, …]: '
+            "a composite indicator's completion rate is the weighted mean of its "
+            "sub-measures' completion rates."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -139,6 +169,15 @@ class Indicator(BilingualNameMixin):
     @property
     def is_quantitative(self) -> bool:
         return self.kind == self.Kind.QUANTITATIVE
+
+    @property
+    def is_composite(self) -> bool:
+        return bool(self.components)
+
+    @property
+    def needs_target(self) -> bool:
+        """A completion rate (actual ÷ target) needs a target above 0."""
+        return self.is_quantitative and self.formula == self.Formula.RATIO
 
     def level_list(self) -> list[dict]:
         return sorted(self.levels or [], key=lambda level: -int(level.get("value", 0)))
@@ -163,6 +202,14 @@ class AppraisalTemplate(BilingualNameMixin):
         Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="+"
     )
     rulebook = models.CharField(_("rulebook"), max_length=10, blank=True)
+    self_scored = models.BooleanField(
+        _("self-assessment is scored"),
+        default=True,
+        help_text=_(
+            "Off: the self-assessment is a written work summary only and no self score "
+            "counts (seed 000)."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -211,6 +258,12 @@ class TemplateItem(models.Model):
     )
     weight = models.DecimalField(_("weight"), validators=PERCENT, **SCORE)
     target = models.DecimalField(_("target"), null=True, blank=True, **VALUE)
+    part_targets = models.JSONField(
+        _("sub-measure targets"), default=dict, blank=True, help_text='{"reads": 50000, …}'
+    )
+    raters = models.CharField(
+        _("scored by"), max_length=20, choices=Raters.choices, default=Raters.SECTION, blank=True
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -453,8 +506,18 @@ class FormItem(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
     weight = models.DecimalField(_("weight"), **SCORE)
     target = models.DecimalField(_("target"), null=True, blank=True, **VALUE)
+    part_targets = models.JSONField(default=dict, blank=True)
+    raters = models.CharField(
+        _("scored by"), max_length=20, choices=Raters.choices, default=Raters.SECTION, blank=True
+    )
     actual = models.DecimalField(_("actual"), null=True, blank=True, **VALUE)
+    part_actuals = models.JSONField(default=dict, blank=True)
     actual_source = models.CharField(max_length=8, choices=ActualSource.choices, blank=True)
+    # Shown next to the score (form page, API, sheet): actual ÷ target in %, or the
+    # weighted mean of the sub-measures' rates; None when there is no target.
+    completion_rate = models.DecimalField(
+        _("completion rate (%)"), null=True, blank=True, max_digits=12, decimal_places=2
+    )
     formula_score = models.DecimalField(_("formula score"), null=True, blank=True, **SCORE)
     score = models.DecimalField(_("indicator score"), null=True, blank=True, **SCORE)
 
@@ -480,7 +543,17 @@ class PeerReview(models.Model):
     reviewer = models.ForeignKey(
         Employee, verbose_name=_("reviewer"), on_delete=models.PROTECT, related_name="peer_reviews"
     )
+
+    class Relation(models.TextChoices):
+        PEER = "peer", _("Peer")
+        TEAM = "team", _("Team member")
+
     is_anonymous = models.BooleanField(_("anonymous to the appraisee"), default=True)
+    # Set at assignment (apps.kpis.raters.relation_of): team members also rate the
+    # indicators scored by the team.
+    relation = models.CharField(
+        _("relation"), max_length=4, choices=Relation.choices, default=Relation.PEER
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     comment = models.TextField(_("comment"), blank=True)
     assigned_by = models.ForeignKey(
@@ -504,7 +577,7 @@ class PeerReview(models.Model):
 
 class Rating(models.Model):
     """One rater's score (0–100) of one indicator. Self and supervisor once per item;
-    peers once per item per peer review."""
+    colleagues (peer, or team on team-scored indicators) once per item per review."""
 
     item = models.ForeignKey(FormItem, on_delete=models.CASCADE, related_name="ratings")
     role = models.CharField(max_length=10, choices=RaterRole.choices)
@@ -519,16 +592,18 @@ class Rating(models.Model):
         verbose_name_plural = _("ratings")
         constraints = [
             models.UniqueConstraint(
-                fields=["item", "role"], condition=~Q(role="peer"), name="kpis_rating_once"
+                fields=["item", "role"],
+                condition=~Q(role__in=["peer", "team"]),
+                name="kpis_rating_once",
             ),
             models.UniqueConstraint(
                 fields=["item", "peer_review"],
-                condition=Q(role="peer"),
+                condition=Q(role__in=["peer", "team"]),
                 name="kpis_peer_rating_once",
             ),
             models.CheckConstraint(
-                condition=Q(role="peer", peer_review__isnull=False)
-                | (~Q(role="peer") & Q(peer_review__isnull=True)),
+                condition=Q(role__in=["peer", "team"], peer_review__isnull=False)
+                | (~Q(role__in=["peer", "team"]) & Q(peer_review__isnull=True)),
                 name="kpis_rating_peer_review",
             ),
             models.CheckConstraint(
@@ -538,6 +613,38 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.item_id} {self.role}: {self.score}"
+
+
+class AttendanceRecord(models.Model):
+    """A form's attendance for its period, entered by HR (no attendance system feeds
+    the portal): what apps.kpis.scoring.attendance_points turns into the score of the
+    indicators scored from attendance (seed 003: 根据日常考勤和纪律表现进行评分)."""
+
+    form = models.OneToOneField(AppraisalForm, on_delete=models.CASCADE, related_name="attendance")
+    absences = models.DecimalField(
+        _("days absent without leave"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0)],
+    )
+    late_arrivals = models.PositiveSmallIntegerField(_("late arrivals"), default=0)
+    early_departures = models.PositiveSmallIntegerField(_("early departures"), default=0)
+    note = models.TextField(_("note"), blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance record")
+        verbose_name_plural = _("attendance records")
+        constraints = [
+            models.CheckConstraint(condition=Q(absences__gte=0), name="kpis_absences_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.form_id}: {self.absences}/{self.late_arrivals}/{self.early_departures}"
 
 
 class Appeal(models.Model):

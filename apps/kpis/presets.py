@@ -29,6 +29,12 @@ LEVELS = [
     {"value": 1, "descriptor": "未达到期望", "descriptor_en": "Below expectations"},
 ]
 
+
+def _part(key, name, name_en, weight, source):
+    """A sub-measure of a composite indicator (scoring.composite_value)."""
+    return {"key": key, "name": name, "name_en": name_en, "weight": weight, "source": source}
+
+
 # code, Chinese, English, kind, extra
 INDICATORS = [
     # 003 WeChat
@@ -38,12 +44,20 @@ INDICATORS = [
         "Official-account metrics",
         Q_,
         {
-            "unit": "阅读",
+            "unit": "%",
             "source": "auto",
             "auto_source": "content.reads",
             "floor": "0.5",
             "cap": "1",
             "description": "粉丝增长数、阅读量、转发量、点赞数、评论数的完成情况",
+            # 003 §5(二)1: a composite of five figures; weights are the product's default.
+            "components": [
+                _part("followers", "粉丝增长数", "Follower growth", 30, "content.followers_gained"),
+                _part("reads", "阅读量", "Reads", 30, "content.reads"),
+                _part("shares", "转发量", "Shares", 20, "content.shares"),
+                _part("likes", "点赞数", "Likes", 10, "content.likes"),
+                _part("comments", "评论数", "Comments", 10, "content.comments"),
+            ],
         },
     ),
     (
@@ -67,7 +81,22 @@ INDICATORS = [
     ("responsibility", "责任心", "Responsibility", L_, {}),
     ("teamwork", "团队合作精神", "Teamwork", L_, {}),
     ("initiative", "工作积极性", "Initiative", L_, {}),
-    ("rules", "遵守公司规章制度", "Following company rules", L_, {}),
+    (
+        "rules",
+        "遵守公司规章制度",
+        "Following company rules",
+        Q_,
+        {
+            # 003 §5(二)4: 根据日常考勤和纪律表现进行评分 — scored from attendance records.
+            "unit": "分",
+            "formula": "value",
+            "source": "auto",
+            "auto_source": "kpis.attendance",
+            "floor": "0",
+            "cap": "100",
+            "description": "按考勤记录评分：100 分起，旷工每天扣 20 分，迟到、早退每次扣 5 分",
+        },
+    ),
     ("confidentiality", "保密意识", "Confidentiality", L_, {}),
     ("ethics", "职业道德", "Professional ethics", L_, {}),
     # 000 mini-program
@@ -106,11 +135,22 @@ INDICATORS = [
         Q_,
         {
             "unit": "%",
-            "formula": "value",
             "source": "auto",
             "auto_source": "complaints.accepted_in_sla_pct",
-            "rule": "bands",
-            "bands": [[95, 100], [90, 90], [80, 75], [60, 60]],
+            "floor": "0.6",
+            "cap": "1",
+            "description": "回复率、用户满意度等",
+            # 000 §9(二)2: 用户互动管理的效果，如回复率、用户满意度等.
+            "components": [
+                _part(
+                    "reply_rate",
+                    "回复率（时限内受理）",
+                    "Reply rate (accepted in time)",
+                    50,
+                    "complaints.accepted_in_sla_pct",
+                ),
+                _part("satisfaction", "用户满意度", "Satisfaction", 50, "complaints.satisfaction"),
+            ],
         },
     ),
     (
@@ -171,6 +211,64 @@ INDICATORS = [
             "description": "销售额、新客户数量、品牌知名度提升等",
         },
     ),
+    # 001 §4(一)1 per group: marketing, customer ops, product ops.
+    (
+        "go_sales",
+        "销售额",
+        "Sales",
+        Q_,
+        {"unit": "元", "source": "csv", "floor": "0.5", "cap": "1"},
+    ),
+    (
+        "go_new_customers",
+        "新客户数量",
+        "New customers",
+        Q_,
+        {"unit": "个", "source": "csv", "floor": "0.5", "cap": "1"},
+    ),
+    (
+        "go_brand_awareness",
+        "品牌知名度提升",
+        "Brand awareness (exposure)",
+        Q_,
+        {
+            "unit": "次",
+            "source": "csv",
+            "floor": "0.5",
+            "cap": "1",
+            "description": "以品牌曝光量衡量",
+        },
+    ),
+    (
+        "cu_satisfaction",
+        "客户满意度",
+        "Customer satisfaction",
+        Q_,
+        {"unit": "分", "formula": "value", "source": "csv", "floor": "3", "cap": "5"},
+    ),
+    (
+        "cu_loyalty",
+        "客户忠诚度",
+        "Customer loyalty (retention)",
+        Q_,
+        {"unit": "%", "source": "csv", "floor": "0.6", "cap": "1"},
+    ),
+    (
+        "cu_repurchase",
+        "客户复购率",
+        "Repurchase rate",
+        Q_,
+        {"unit": "%", "source": "csv", "floor": "0.5", "cap": "1"},
+    ),
+    ("pd_optimisation", "产品功能优化效果", "Effect of product improvements", L_, {}),
+    ("pd_ux", "用户体验提升情况", "User experience improvement", L_, {}),
+    (
+        "pd_sales_growth",
+        "产品销售额增长",
+        "Product sales growth",
+        Q_,
+        {"unit": "%", "source": "csv", "floor": "0.5", "cap": "1"},
+    ),
     ("knowledge", "专业知识与技能", "Professional knowledge and skills", L_, {}),
     ("problem_solving", "问题解决能力", "Problem solving", L_, {}),
     ("communication", "沟通协作能力", "Communication and collaboration", L_, {}),
@@ -223,6 +321,13 @@ INDICATORS = [
             "cap": "1",
         },
     ),
+    (
+        "cm_conversion",
+        "转化率",
+        "Conversion rate",
+        Q_,
+        {"unit": "%", "source": "csv", "floor": "0.5", "cap": "1"},
+    ),
     ("cm_content_quality", "内容创作质量", "Content quality", L_, {}),
     (
         "cm_satisfaction",
@@ -244,6 +349,7 @@ INDICATORS = [
 
 
 def _section(name, name_en, weight, items, mix=(70, 20, 10)):
+    """items: (code, weight, target[, {"raters": …, "part_targets": {…}}])."""
     return {
         "name": name,
         "name_en": name_en,
@@ -251,8 +357,20 @@ def _section(name, name_en, weight, items, mix=(70, 20, 10)):
         "supervisor_share": mix[0],
         "peer_share": mix[1],
         "self_share": mix[2],
-        "items": [{"indicator": code, "weight": Decimal(w), "target": t} for code, w, t in items],
+        "items": [
+            {"indicator": code, "weight": Decimal(w), "target": t, **(extra[0] if extra else {})}
+            for code, w, t, *extra in items
+        ],
     }
+
+
+def _by(raters, **extra):
+    return {"raters": raters, **extra}
+
+
+SUPERVISOR, TEAM, PEERS_SUPERVISOR, DATA = "supervisor", "team", "peers_supervisor", "data"
+# 000 §9(四): the superior scores each indicator; the self-assessment is a work summary.
+SELF_SUMMARY_ONLY = {"000"}
 
 
 PERFORMANCE, ABILITY, ATTITUDE = (
@@ -268,24 +386,57 @@ WECHAT = [
         *PERFORMANCE,
         60,
         [
-            ("wx_ops_metrics", 30, Decimal("50000")),
+            (
+                "wx_ops_metrics",
+                30,
+                None,
+                _by(
+                    DATA,
+                    part_targets={
+                        "followers": 500,
+                        "reads": 50000,
+                        "shares": 2000,
+                        "likes": 3000,
+                        "comments": 500,
+                    },
+                ),
+            ),
             ("wx_campaign_effect", 20, None),
             ("collaboration", 10, None),
         ],
     ),
     _section(*ABILITY, 20, [("skills", 10, None), ("learning", 10, None)]),
     _section(
-        *ATTITUDE, 15, [("responsibility", 5, None), ("teamwork", 5, None), ("initiative", 5, None)]
+        *ATTITUDE,
+        15,
+        [
+            ("responsibility", 5, None),
+            ("teamwork", 5, None, _by(TEAM)),  # 通过团队成员评价进行评分
+            ("initiative", 5, None),
+        ],
     ),
     _section(
-        *PROFESSIONALISM, 5, [("rules", 2, None), ("confidentiality", 2, None), ("ethics", 1, None)]
+        *PROFESSIONALISM,
+        5,
+        [
+            ("rules", 2, None, _by(DATA)),  # 根据日常考勤和纪律表现进行评分
+            ("confidentiality", 2, None),
+            ("ethics", 1, None, _by(PEERS_SUPERVISOR)),  # 通过同事评价和上级评价进行评分
+        ],
     ),
 ]
 MP_MANAGER = [
     _section(
         *PERFORMANCE, 60, [("mp_user_growth", 40, Decimal("1")), ("mp_plan_done", 20, Decimal("1"))]
     ),
-    _section(*ABILITY, 40, [("mp_team_management", 20, None), ("collaboration", 20, None)]),
+    _section(
+        *ABILITY,
+        40,
+        [
+            ("mp_team_management", 20, None, _by(SUPERVISOR)),
+            ("collaboration", 20, None, _by(SUPERVISOR)),
+        ],
+    ),
 ]
 MP_SPECIALIST = [
     _section(
@@ -293,15 +444,20 @@ MP_SPECIALIST = [
         80,
         [
             ("mp_content_updates", 30, Decimal("20")),
-            ("mp_user_interaction", 25, None),
+            (
+                "mp_user_interaction",
+                25,
+                None,
+                _by(DATA, part_targets={"reply_rate": 95, "satisfaction": Decimal("4.5")}),
+            ),
             ("mp_campaign_execution", 25, Decimal("500")),
         ],
     ),
-    _section(*ABILITY, 20, [("data_support", 20, None)]),
+    _section(*ABILITY, 20, [("data_support", 20, None, _by(SUPERVISOR))]),
 ]
 MP_TECH = [
     _section(*PERFORMANCE, 70, [("tech_stability", 40, None), ("tech_fix_rate", 30, None)]),
-    _section(*ABILITY, 30, [("tech_development", 30, None)]),
+    _section(*ABILITY, 30, [("tech_development", 30, None, _by(SUPERVISOR))]),
 ]
 GENERAL = [
     _section(*PERFORMANCE, 60, [("go_target_completion", 60, None)]),
@@ -313,6 +469,44 @@ GENERAL = [
     _section(
         *ATTITUDE, 15, [("responsibility", 5, None), ("initiative", 5, None), ("teamwork", 5, None)]
     ),
+]
+# 001 §4(一)1: each group's performance indicators; ability and attitude as GENERAL.
+_GENERAL_REST = GENERAL[1:]
+MARKETING = [
+    _section(
+        *PERFORMANCE,
+        60,
+        [
+            ("go_sales", 25, Decimal("1000000")),
+            ("go_new_customers", 20, Decimal("200")),
+            ("go_brand_awareness", 15, Decimal("1000000")),
+        ],
+    ),
+    *_GENERAL_REST,
+]
+CUSTOMER_OPS = [
+    _section(
+        *PERFORMANCE,
+        60,
+        [
+            ("cu_satisfaction", 20, None),
+            ("cu_loyalty", 20, Decimal("80")),
+            ("cu_repurchase", 20, Decimal("30")),
+        ],
+    ),
+    *_GENERAL_REST,
+]
+PRODUCT_OPS = [
+    _section(
+        *PERFORMANCE,
+        60,
+        [
+            ("pd_optimisation", 20, None),
+            ("pd_ux", 20, None),
+            ("pd_sales_growth", 20, Decimal("10")),
+        ],
+    ),
+    *_GENERAL_REST,
 ]
 APP = [
     _section(*PERFORMANCE, 70, [("download_completion", 70, Decimal("100000"))]),
@@ -327,9 +521,10 @@ COMMUNITY = [
         *PERFORMANCE,
         60,
         [
-            ("cm_member_growth", 20, Decimal("500")),
-            ("cm_activity", 15, Decimal("10")),
+            ("cm_member_growth", 15, Decimal("500")),
+            ("cm_activity", 10, Decimal("10")),
             ("cm_retention", 10, None),
+            ("cm_conversion", 10, Decimal("5")),  # 004 §6(一)1: 转化率
             ("cm_participation", 15, Decimal("300")),
         ],
     ),
@@ -392,6 +587,18 @@ DEPARTMENTS = [
     ),
 ]
 
+# Groups whose positions have templates of their own (they follow their department's
+# policy): group code, rulebook, {position code: sections}.
+GROUPS = [
+    ("general-ops-marketing", "001", dict.fromkeys(("ops_specialist", "data_analyst"), MARKETING)),
+    (
+        "general-ops-customer",
+        "001",
+        dict.fromkeys(("ops_specialist", "data_analyst"), CUSTOMER_OPS),
+    ),
+    ("general-ops-product", "001", dict.fromkeys(("ops_specialist", "data_analyst"), PRODUCT_OPS)),
+]
+
 GUIDE = {"S": 10, "A": 20, "B": 50, "C": 15, "D": 5}
 
 
@@ -412,7 +619,6 @@ def install_indicators() -> dict[str, Indicator]:
 def install() -> dict:
     """Indicators, policies, bands and templates for the five ops departments (those
     that exist). Returns {department code: {position code: template}}."""
-    from . import services
 
     indicators = install_indicators()
     departments = {
@@ -437,27 +643,46 @@ def install() -> dict:
             position = positions.get(position_code)
             if position is None:
                 continue
-            existing = AppraisalTemplate.objects.filter(
-                department=department, position=position, is_active=True
-            ).first()
-            if existing is None:
-                resolved = [
-                    {
-                        **s,
-                        "items": [
-                            {**i, "indicator": indicators[i["indicator"]]} for i in s["items"]
-                        ],
-                    }
-                    for s in sections
-                ]
-                existing = services.template_save(
-                    actor=None,
-                    department=department,
-                    position=position,
-                    name=f"{department.name}·{position.name}考核表",
-                    name_en=f"{department.name_en} · {position.name_en}",
-                    sections=resolved,
-                    rulebook=rulebook,
-                )
-            installed[code][position_code] = existing
+            installed[code][position_code] = _install_template(
+                department, position, sections, rulebook, indicators
+            )
+    groups = {d.code: d for d in Department.objects.filter(code__in=[g[0] for g in GROUPS])}
+    for code, rulebook, templates in GROUPS:
+        if code not in groups:
+            continue
+        installed[code] = {
+            position_code: _install_template(
+                groups[code], positions[position_code], sections, rulebook, indicators
+            )
+            for position_code, sections in templates.items()
+            if position_code in positions
+        }
     return installed
+
+
+def _install_template(department, position, sections, rulebook, indicators):
+    """The active template of (department, position), made from `sections` if none."""
+    from . import services
+
+    existing = AppraisalTemplate.objects.filter(
+        department=department, position=position, is_active=True
+    ).first()
+    if existing is not None:
+        return existing
+    resolved = [
+        {
+            **s,
+            "items": [{**i, "indicator": indicators[i["indicator"]]} for i in s["items"]],
+        }
+        for s in sections
+    ]
+    return services.template_save(
+        actor=None,
+        department=department,
+        position=position,
+        name=f"{department.name}·{position.name}考核表",
+        name_en=f"{department.name_en} · {position.name_en}",
+        sections=resolved,
+        rulebook=rulebook,
+        self_scored=rulebook not in SELF_SUMMARY_ONLY,
+    )

@@ -10,7 +10,18 @@ Scores are on 0–100. The rules and their edges:
   - bands: the score of the highest threshold the value reaches (0 below them all).
   Missing actual → no formula score (None). Ratio with a zero, negative or missing
   target → None: a completion rate of a zero plan means nothing, so the supervisor
-  scores the indicator by hand instead.
+  scores the indicator by hand instead (templates refuse such targets; old ones show
+  "no target").
+- Completion rate (shown next to the score): actual ÷ target × 100 for "ratio"
+  indicators; a composite indicator (sub-measures with weights, e.g. 003's follower
+  growth, reads, shares, likes, comments) uses the weighted mean of its sub-measures'
+  actual ÷ target, None while any sub-measure has no figure or no target.
+- Attendance (indicators scored from attendance): 100 − 20 per day absent without
+  leave − 5 per late arrival or early departure, never below 0 (the product's default,
+  docs/rulebooks/003.md).
+- Who rates an indicator (its `raters`, else its section's mix) gives the shares of
+  supervisor / colleagues / self (rater_mix); a self score counts only where the
+  template scores the self-assessment.
 - Qualitative indicator: rated on levels 1…scale_max; a level is worth
   level ÷ scale_max × 100. Raters may also give points directly (0–100).
 - Indicator score: quantitative → the formula score, else the supervisor's score;
@@ -81,9 +92,47 @@ def rule_score(
     return q(HUNDRED * (value - floor) / (cap - floor))
 
 
-def quantitative_score(indicator, actual, target) -> Decimal | None:
+def composite_value(components, part_actuals, part_targets) -> Decimal | None:
+    """Σ weight × actual ÷ target over the sub-measures ÷ Σ weight; None while any
+    sub-measure has no actual or no target above 0 (never a silent 0)."""
+    if not components:
+        return None
+    part_actuals, part_targets = part_actuals or {}, part_targets or {}
+    total = weights = ZERO
+    for part in components:
+        actual, target = part_actuals.get(part["key"]), part_targets.get(part["key"])
+        if actual is None or target is None or Decimal(str(target)) <= 0:
+            return None
+        weight = Decimal(str(part["weight"]))
+        total += weight * Decimal(str(actual)) / Decimal(str(target))
+        weights += weight
+    return total / weights if weights else None
+
+
+def completion_rate(
+    indicator, actual, target, *, part_actuals=None, part_targets=None
+) -> Decimal | None:
+    """The completion rate in % (actual ÷ target × 100, or the composite's), None when
+    the indicator has none (a "value" indicator) or cannot have one yet."""
+    if not indicator.is_quantitative:
+        return None
+    if indicator.components:
+        value = composite_value(indicator.components, part_actuals, part_targets)
+    elif indicator.formula == "ratio":
+        value = formula_value("ratio", actual, target)
+    else:
+        return None
+    return q(value * HUNDRED) if value is not None else None
+
+
+def quantitative_score(
+    indicator, actual, target, *, part_actuals=None, part_targets=None
+) -> Decimal | None:
     """The formula score of a quantitative indicator, or None when it cannot be computed."""
-    value = formula_value(indicator.formula, actual, target)
+    if indicator.components:
+        value = composite_value(indicator.components, part_actuals, part_targets)
+    else:
+        value = formula_value(indicator.formula, actual, target)
     return rule_score(
         indicator.rule or "linear",
         value,
@@ -91,6 +140,51 @@ def quantitative_score(indicator, actual, target) -> Decimal | None:
         cap=indicator.cap,
         bands=indicator.bands or (),
     )
+
+
+def quantitative_result(indicator, actual, target, *, part_actuals=None, part_targets=None):
+    """(completion rate, formula score): what every writer of an actual stores."""
+    kwargs = {"part_actuals": part_actuals, "part_targets": part_targets}
+    return (
+        completion_rate(indicator, actual, target, **kwargs),
+        quantitative_score(indicator, actual, target, **kwargs),
+    )
+
+
+def check_target(indicator, target, part_targets=None) -> None:
+    """A completion-rate indicator needs a target above 0 (each sub-measure of a
+    composite one too): a rate of a zero plan would be a silent 0 or nothing."""
+    if not indicator.is_quantitative:
+        return
+    if indicator.components:
+        for part in indicator.components:
+            value = (part_targets or {}).get(part["key"])
+            if value is None or Decimal(str(value)) <= 0:
+                raise ApplicationError(
+                    _("“%(i)s”: a formula indicator needs a target above 0 for “%(p)s”.")
+                    % {"i": indicator, "p": part.get("name_en") or part.get("name")},
+                    field="target",
+                )
+        return
+    if indicator.formula == "ratio" and (target is None or Decimal(target) <= 0):
+        raise ApplicationError(
+            _("“%(i)s”: a formula indicator needs a target above 0.") % {"i": indicator},
+            field="target",
+        )
+
+
+# --- Attendance ---------------------------------------------------------------------
+
+ABSENCE_POINTS = Decimal("20")  # per day absent without leave (旷工)
+LATE_POINTS = Decimal("5")  # per late arrival (迟到) or early departure (早退)
+
+
+def attendance_points(absences, late_arrivals, early_departures) -> Decimal:
+    """The product's default conversion of an attendance record into a 0–100 score."""
+    lost = ABSENCE_POINTS * Decimal(absences) + LATE_POINTS * (
+        Decimal(late_arrivals) + Decimal(early_departures)
+    )
+    return q(_clamp(HUNDRED - lost))
 
 
 # --- Qualitative --------------------------------------------------------------------
@@ -123,8 +217,31 @@ def check_score(value, *, field: str = "score") -> Decimal:
 @dataclass(frozen=True)
 class Mix:
     supervisor: Decimal
-    peer: Decimal
+    peer: Decimal  # colleagues: peers, or team members on a team-scored indicator
     self: Decimal
+
+
+def rater_mix(raters: str, section: Mix, *, self_scored: bool = True) -> Mix:
+    """The shares of one indicator from who rates it (models.Raters) and its section's
+    mix. Several raters share by the section's shares; a self score counts only where
+    the template scores the self-assessment. The supervisor's score stands in when
+    none of the indicator's raters rated (mixed_score)."""
+    zero = ZERO
+    if raters == "supervisor" or raters == "data":
+        return Mix(HUNDRED, zero, zero)
+    if raters == "self":
+        return Mix(zero, zero, HUNDRED if self_scored else zero)
+    if raters in ("peers", "team"):
+        return Mix(zero, HUNDRED, zero)
+    if raters == "peers_supervisor":
+        if Decimal(section.supervisor) + Decimal(section.peer) == 0:
+            return Mix(Decimal(50), Decimal(50), zero)
+        return Mix(Decimal(section.supervisor), Decimal(section.peer), zero)
+    return Mix(
+        Decimal(section.supervisor),
+        Decimal(section.peer),
+        Decimal(section.self) if self_scored else zero,
+    )
 
 
 def mixed_score(mix: Mix, *, supervisor=None, peers: Sequence = (), self_score=None):

@@ -18,8 +18,9 @@ from apps.core.notifications import notify
 from apps.org.models import Employee
 
 from . import permissions as policy
-from . import scoring, sources
+from . import raters, scoring, sources
 from .models import (
+    COLLEAGUE_ROLES,
     Appeal,
     AppraisalCycle,
     AppraisalForm,
@@ -32,6 +33,7 @@ from .models import (
     Indicator,
     PeerReview,
     RaterRole,
+    Raters,
     Rating,
     TemplateItem,
     TemplateSection,
@@ -108,16 +110,61 @@ def indicator_save(*, actor, data: dict, indicator: Indicator | None = None) -> 
     return indicator
 
 
+def _check_item_raters(items: list[dict], *, self_scored: bool) -> None:
+    """Targets above 0 on completion-rate indicators; raters that fit the indicator:
+    a quantitative one is scored from its data, a qualitative one by people, and a
+    self score only where the self-assessment is scored. Quantitative items are
+    stored as scored from data."""
+    for item in items:
+        indicator = item["indicator"]
+        scoring.check_target(indicator, item.get("target"), item.get("part_targets"))
+        chosen = item.get("raters") or Raters.SECTION
+        if chosen not in Raters.values:
+            raise ApplicationError(
+                _("Choose who scores “%(i)s”.") % {"i": indicator}, field="raters"
+            )
+        if indicator.is_quantitative:
+            if chosen not in (Raters.SECTION, Raters.DATA):
+                raise ApplicationError(
+                    _("“%(i)s” is quantitative: it is scored from its data.") % {"i": indicator},
+                    field="raters",
+                )
+            item["raters"] = Raters.DATA
+        elif chosen == Raters.DATA:
+            raise ApplicationError(
+                _("“%(i)s” is qualitative: choose the people who score it.") % {"i": indicator},
+                field="raters",
+            )
+        elif chosen == Raters.SELF and not self_scored:
+            raise ApplicationError(
+                _("“%(i)s” is scored by the employee, but this template does not score the "
+                  "self-assessment.") % {"i": indicator},
+                field="raters",
+            )  # fmt: skip
+
+
 @transaction.atomic
 def template_save(
-    *, actor, department, position, name: str, sections: list[dict], name_en: str = "", rulebook=""
+    *,
+    actor,
+    department,
+    position,
+    name: str,
+    sections: list[dict],
+    name_en: str = "",
+    rulebook="",
+    self_scored: bool = True,
 ) -> AppraisalTemplate:
     """Save a position's template as a new active version (the previous one is kept for
     the forms that used it). sections: [{name, name_en, weight, supervisor_share,
-    peer_share, self_share, items: [{indicator, weight, target}]}]."""
+    peer_share, self_share, items: [{indicator, weight, target, raters,
+    part_targets}]}]; self_scored False: the self-assessment is a summary only."""
     if actor is not None:
         policy.require(policy.is_hr(actor, department), _("Only HR maintains appraisal templates."))
     scoring.check_weights(sections)
+    _check_item_raters(
+        [item for section in sections for item in section["items"]], self_scored=self_scored
+    )
     indicators = [item["indicator"] for section in sections for item in section["items"]]
     repeated = {i for i in indicators if indicators.count(i) > 1}
     if repeated:
@@ -130,7 +177,12 @@ def template_save(
         department=department, position=position, is_active=True
     ).update(is_active=False)
     template = AppraisalTemplate.objects.create(
-        department=department, position=position, name=name, name_en=name_en, rulebook=rulebook
+        department=department,
+        position=position,
+        name=name,
+        name_en=name_en,
+        rulebook=rulebook,
+        self_scored=self_scored,
     )
     for s_order, section in enumerate(sections):
         row = TemplateSection.objects.create(
@@ -149,6 +201,10 @@ def template_save(
                 indicator=item["indicator"],
                 weight=item["weight"],
                 target=item.get("target"),
+                part_targets={
+                    key: str(value) for key, value in (item.get("part_targets") or {}).items()
+                },
+                raters=item.get("raters") or Raters.SECTION,
                 order=i_order,
             )
             for i_order, item in enumerate(section["items"])
@@ -280,6 +336,18 @@ def _scores_for(form, scores: dict, *, field_prefix="score") -> dict[int, Decima
     return checked
 
 
+def _refuse_unasked(form, checked: dict, asked: dict) -> None:
+    """A score for an indicator this rater does not rate is refused, naming it."""
+    unasked = [pk for pk in checked if pk not in asked]
+    if unasked:
+        item = form.items.select_related("indicator").get(pk=unasked[0])
+        raise ApplicationError(
+            _("You do not rate “%(i)s” (it is scored by: %(r)s).")
+            % {"i": item.indicator.label, "r": item.get_raters_display()},
+            field=f"score_{item.pk}",
+        )
+
+
 def _upsert_ratings(role, scores: dict, comments: dict | None = None, peer_review=None):
     comments = comments or {}
     for item_id, score in scores.items():
@@ -309,6 +377,8 @@ def form_save_self(
     policy.require(policy.is_own(actor, form), _("Only the employee writes their own summary."))
     _expect(form, S.SELF)
     checked = _scores_for(form, scores or {})
+    own = {item.pk: item for item in raters.self_items(form)}
+    _refuse_unasked(form, checked, own)
     form.work_tasks, form.work_results, form.work_problems = tasks, results, problems
     form.self_comment = comment
     _upsert_ratings(RaterRole.SELF, checked)
@@ -318,10 +388,12 @@ def form_save_self(
             raise ApplicationError(
                 _("Describe your tasks and results before submitting."), field="tasks"
             )
-        missing = form.items.filter(indicator__kind=Indicator.Kind.QUALITATIVE).exclude(
-            ratings__role=RaterRole.SELF
+        rated = set(
+            Rating.objects.filter(item__form=form, role=RaterRole.SELF).values_list(
+                "item_id", flat=True
+            )
         )
-        if missing.exists():
+        if set(own) - rated:
             raise ApplicationError(
                 _("Rate yourself on every qualitative indicator before submitting."),
                 field="scores",
@@ -380,7 +452,11 @@ def peer_reviewers_assign(
         review, made = PeerReview.objects.get_or_create(
             form=form,
             reviewer=reviewer,
-            defaults={"assigned_by": actor, "is_anonymous": anonymous},
+            defaults={
+                "assigned_by": actor,
+                "is_anonymous": anonymous,
+                "relation": raters.relation_of(form, reviewer),
+            },
         )
         if made:
             created.append(review)
@@ -422,16 +498,15 @@ def peer_review_submit(*, actor, review: PeerReview, scores: dict, comment: str 
     form = _locked_form(review.form)
     _expect(form, S.SELF, S.PEER)
     checked = _scores_for(form, scores)
-    qualitative = set(
-        form.items.filter(indicator__kind=Indicator.Kind.QUALITATIVE).values_list("pk", flat=True)
+    review.form = form
+    asked = {item.pk: item for item in raters.review_items(review)}
+    _refuse_unasked(form, checked, asked)
+    if not set(asked) <= set(checked):
+        raise ApplicationError(_("Score every indicator you are asked to rate."), field="scores")
+    Rating.objects.bulk_create(
+        Rating(item_id=pk, role=raters.colleague_role(asked[pk]), peer_review=review, score=score)
+        for pk, score in checked.items()
     )
-    if not qualitative <= set(checked):
-        raise ApplicationError(_("Score every qualitative indicator."), field="scores")
-    for item_id, score in checked.items():
-        if item_id in qualitative:
-            Rating.objects.create(
-                item_id=item_id, role=RaterRole.PEER, peer_review=review, score=score
-            )
     review.state = PeerReview.State.SUBMITTED
     review.comment = comment
     review.submitted_at = timezone.now()
@@ -453,15 +528,64 @@ def peer_review_submit(*, actor, review: PeerReview, scores: dict, comment: str 
 # --- Actuals -------------------------------------------------------------------------
 
 
-def _set_actual(item: FormItem, actual, source: str) -> None:
+def _set_actual(item: FormItem, actual, source: str, parts: dict | None = None) -> None:
     item.actual = actual
+    if parts is not None:
+        item.part_actuals = parts
     item.actual_source = source
-    item.formula_score = scoring.quantitative_score(item.indicator, actual, item.target)
-    item.save(update_fields=["actual", "actual_source", "formula_score"])
+    item.completion_rate, item.formula_score = scoring.quantitative_result(
+        item.indicator,
+        actual,
+        item.target,
+        part_actuals=item.part_actuals,
+        part_targets=item.part_targets,
+    )
+    item.save(
+        update_fields=[
+            "actual",
+            "part_actuals",
+            "actual_source",
+            "completion_rate",
+            "formula_score",
+        ]
+    )
+
+
+def _check_actual(value, field: str) -> Decimal:
+    try:
+        number = Decimal(str(value))
+    except Exception:  # noqa: BLE001 - any unparsable input is the same mistake
+        raise ApplicationError(_("Enter a number."), field=field) from None
+    if not number.is_finite() or number < 0:
+        raise ApplicationError(_("An actual cannot be negative."), field=field)
+    return number
+
+
+def _check_parts(indicator, parts) -> dict:
+    """Every sub-measure of a composite indicator, each a number ≥ 0."""
+    if not isinstance(parts, dict):
+        raise ApplicationError(_("Give a figure for every sub-measure."), field="parts")
+    checked = {}
+    for part in indicator.components:
+        if parts.get(part["key"]) in (None, ""):
+            raise ApplicationError(
+                _("Give a figure for “%(p)s”.") % {"p": part.get("name_en") or part["name"]},
+                field=f"parts.{part['key']}",
+            )
+        checked[part["key"]] = str(_check_actual(parts[part["key"]], f"parts.{part['key']}"))
+    unknown = set(parts) - set(checked)
+    if unknown:
+        raise ApplicationError(
+            _("“%(p)s” is not a sub-measure of this indicator.") % {"p": sorted(unknown)[0]},
+            field="parts",
+        )
+    return checked
 
 
 @transaction.atomic
-def item_set_actual(*, actor, item: FormItem, actual) -> FormItem:
+def item_set_actual(*, actor, item: FormItem, actual=None, parts: dict | None = None) -> FormItem:
+    """Type in the actual of a quantitative indicator; for a composite one, the figure
+    of each sub-measure (`parts`: {key: figure})."""
     item = (
         FormItem.objects.select_for_update(of=("self",)).select_related("indicator").get(pk=item.pk)
     )
@@ -473,19 +597,16 @@ def item_set_actual(*, actor, item: FormItem, actual) -> FormItem:
     _expect(form, S.SELF, S.PEER, S.SUPERVISOR)
     if not item.indicator.is_quantitative:
         raise ApplicationError(_("Only quantitative indicators have actuals."), field="actual")
-    try:
-        value = Decimal(str(actual))
-    except Exception:  # noqa: BLE001 - any unparsable input is the same mistake
-        raise ApplicationError(_("Enter a number."), field="actual") from None
-    if not value.is_finite() or value < 0:
-        raise ApplicationError(_("An actual cannot be negative."), field="actual")
-    before = item.actual
-    _set_actual(item, value, FormItem.ActualSource.MANUAL)
+    if item.indicator.is_composite:
+        before, checked = item.part_actuals, _check_parts(item.indicator, parts)
+        _set_actual(item, None, FormItem.ActualSource.MANUAL, parts=checked)
+        change = [before or "", checked]
+    else:
+        before, value = item.actual, _check_actual(actual, "actual")
+        _set_actual(item, value, FormItem.ActualSource.MANUAL)
+        change = [str(before or ""), str(value)]
     audit.record(
-        actor=actor,
-        obj=form,
-        action="form.actual_set",
-        changes={item.indicator.code: [str(before or ""), str(value)]},
+        actor=actor, obj=form, action="form.actual_set", changes={item.indicator.code: change}
     )
     return item
 
@@ -527,6 +648,11 @@ def actuals_import_csv(*, actor, cycle: AppraisalCycle, file) -> dict:
         if key in seen:
             raise ApplicationError(
                 _("This employee and indicator appear twice in the file."), field="indicator"
+            )
+        if item.indicator.is_composite:
+            raise ApplicationError(
+                _("This indicator is made of sub-measures: enter them on the form."),
+                field="indicator",
             )
         seen.add(key)
         if item.form.state not in (S.SELF, S.PEER, S.SUPERVISOR):
@@ -581,11 +707,16 @@ def form_supervisor_score(
                 _("%(n)s peer reviews are still being written; wait for them or their deadline.")
                 % {"n": pending}
             )
-        unscored = [
+        unscored = [item for item, score in _item_scores(form) if score is None]
+        unscored += [
             item
-            for item in form.items.select_related("indicator").prefetch_related("ratings")
-            if not any(r.role == RaterRole.SUPERVISOR for r in item.ratings.all())
+            for item in form.items.select_related("indicator", "section", "form__template")
+            .prefetch_related("ratings")
+            .order_by("order", "id")
+            if raters.mix_for(item).supervisor > 0
+            and not any(r.role == RaterRole.SUPERVISOR for r in item.ratings.all())
             and not (item.indicator.is_quantitative and item.formula_score is not None)
+            and item not in unscored
         ]
         if unscored:
             raise ApplicationError(
@@ -610,26 +741,37 @@ def form_supervisor_score(
 # --- HR aggregation (per form; the batch version is jobs.compute_scores) --------------
 
 
-def compute_form(form: AppraisalForm, resolver: Resolver | None = None) -> dict:
-    """Indicator scores, weighted total, grade and coefficient of one form (no writes)."""
-    resolver = resolver or Resolver()
-    items = list(form.items.select_related("indicator", "section").prefetch_related("ratings"))
-    item_scores = {}
-    for item in items:
+def _item_scores(form) -> list[tuple]:
+    """(item, indicator score) of each item of a form by its raters' mix."""
+    items = form.items.select_related("indicator", "section", "form__template")
+    result = []
+    for item in items.prefetch_related("ratings").order_by("order", "id"):
         ratings = list(item.ratings.all())
         supervisor = next((r.score for r in ratings if r.role == RaterRole.SUPERVISOR), None)
         self_score = next((r.score for r in ratings if r.role == RaterRole.SELF), None)
-        peers = [r.score for r in ratings if r.role == RaterRole.PEER]
-        item_scores[item.pk] = scoring.indicator_score(
-            quantitative=item.indicator.is_quantitative,
-            formula_score=item.formula_score,
-            mix=scoring.Mix(
-                item.section.supervisor_share, item.section.peer_share, item.section.self_share
-            ),
-            supervisor=supervisor,
-            peers=peers,
-            self_score=self_score,
+        colleagues = [r.score for r in ratings if r.role in COLLEAGUE_ROLES]
+        result.append(
+            (
+                item,
+                scoring.indicator_score(
+                    quantitative=item.indicator.is_quantitative,
+                    formula_score=item.formula_score,
+                    mix=raters.mix_for(item),
+                    supervisor=supervisor,
+                    peers=colleagues,
+                    self_score=self_score,
+                ),
+            )
         )
+    return result
+
+
+def compute_form(form: AppraisalForm, resolver: Resolver | None = None) -> dict:
+    """Indicator scores, weighted total, grade and coefficient of one form (no writes)."""
+    resolver = resolver or Resolver()
+    scored = _item_scores(form)
+    item_scores = {item.pk: score for item, score in scored}
+    items = [item for item, _score in scored]
     total = scoring.weighted_total((item.weight, item_scores[item.pk]) for item in items)
     grade, coefficient = scoring.grade_for(total, resolver.bands_for(form.department_id))
     return {"items": item_scores, "total": total, "grade": grade, "coefficient": coefficient}

@@ -120,6 +120,56 @@ def content_reads(employee_ids, start, end):
     return _by_user(rows, users)
 
 
+def _content_sum(field: str):
+    """Sum of one ContentMetrics figure over the author's items in the period."""
+
+    def batch(employee_ids, start, end):
+        from apps.content.models import ContentMetrics
+
+        users = _users_of(employee_ids)
+        rows = (
+            ContentMetrics.objects.filter(item__author_id__in=users, date__gte=start, date__lte=end)
+            .values("item__author_id")
+            .annotate(n=Sum(field))
+            .values_list("item__author_id", "n")
+        )
+        return _by_user(rows, users)
+
+    return batch
+
+
+# The sub-measures of 003's official-account metric (粉丝增长数、阅读量、转发量、点赞数、
+# 评论数), each a source of its own so a composite indicator can weigh them.
+for _code, _field, _label in (
+    ("content.followers_gained", "followers_gained", _("Followers gained by own content")),
+    ("content.shares", "shares", _("Shares of own published content")),
+    ("content.likes", "likes", _("Likes of own published content")),
+    ("content.comments", "comments", _("Comments on own published content")),
+):
+    register(_code, _label)(_content_sum(_field))
+
+
+# --- attendance (HR-entered per form: apps.kpis.attendance) ----------------------------
+
+
+@register("kpis.attendance", _("Attendance score (absences, late arrivals, early departures)"))
+def attendance(employee_ids, start, end):
+    """The attendance score of the form whose period is exactly [start, end], from the
+    record HR entered on it (apps.kpis.scoring.attendance_points)."""
+    from . import scoring
+    from .models import AttendanceRecord
+
+    rows = AttendanceRecord.objects.filter(
+        form__employee_id__in=list(employee_ids),
+        form__cycle__period_start=start,
+        form__cycle__period_end=end,
+    ).values_list("form__employee_id", "absences", "late_arrivals", "early_departures")
+    return {
+        employee_id: scoring.attendance_points(absences, late, early)
+        for employee_id, absences, late, early in rows
+    }
+
+
 # --- campaigns (no per-owner selector in apps.campaigns: one aggregate query) ---------
 
 

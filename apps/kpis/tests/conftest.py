@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
-from apps.kpis import jobs, presets, services
+from apps.kpis import jobs, presets, raters, services
 from apps.kpis.models import AppraisalForm
 from apps.kpis.policies import previous_period
 
@@ -43,12 +43,11 @@ def form_of(monthly_cycle):
     return get
 
 
-def qualitative_scores(form, value=80):
-    return {
-        item.pk: Decimal(value)
-        for item in form.items.select_related("indicator")
-        if item.indicator.kind == "qualitative"
-    }
+def qualitative_scores(form, value=80, review=None):
+    """A score for every indicator the employee rates (or, given a peer review, every
+    indicator that colleague rates): apps.kpis.raters decides which."""
+    items = raters.review_items(review) if review is not None else raters.self_items(form)
+    return {item.pk: Decimal(value) for item in items}
 
 
 def all_scores(form, value=80):
@@ -72,7 +71,7 @@ def walk_to_calibration(
     if peer is not None:
         [review] = services.peer_reviewers_assign(actor=users["hr"], form=form, reviewers=[peer])
         services.peer_review_submit(
-            actor=peer.user, review=review, scores=qualitative_scores(form, peer_value)
+            actor=peer.user, review=review, scores=qualitative_scores(form, peer_value, review)
         )
     supervisor_user = form.supervisor.user
     services.form_supervisor_score(

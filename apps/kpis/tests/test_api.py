@@ -24,8 +24,11 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/kpis"
 
 
-def _scores(form, value=80, qualitative_only=True):
-    scores = qualitative_scores(form, value) if qualitative_only else all_scores(form, value)
+def _scores(form, value=80, qualitative_only=True, review=None):
+    if qualitative_only:
+        scores = qualitative_scores(form, value, review)
+    else:
+        scores = all_scores(form, value)
     return {str(k): str(v) for k, v in scores.items()}
 
 
@@ -213,7 +216,9 @@ def test_the_whole_flow_through_the_api(form_of, people, users, api_for):
     missing = peer.post(f"{review_url}/submit/", {"scores": {}}, format="json")
     assert missing.status_code == 400 and missing.json()["field"] == "scores"
     done = peer.post(
-        f"{review_url}/submit/", {"scores": _scores(form, 70), "comment": "配合好"}, format="json"
+        f"{review_url}/submit/",
+        {"scores": _scores(form, 70, review=review), "comment": "配合好"},
+        format="json",
     )
     assert done.status_code == 200 and done.json()["state"] == "submitted"
     again = peer.post(f"{review_url}/submit/", {"scores": _scores(form, 70)}, format="json")

@@ -28,7 +28,7 @@ def scene(form_of, people, users):
     services.peer_review_submit(
         actor=users["specialist2"],
         review=review,
-        scores=qualitative_scores(form),
+        scores=qualitative_scores(form, review=review),
         comment="配合积极",
     )
     return form, review

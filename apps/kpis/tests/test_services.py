@@ -41,7 +41,7 @@ def test_opening_creates_one_form_per_eligible_employee_from_their_template(mont
     jobs.populate_cycle(monthly_cycle.pk)  # again: nothing new
     assert (
         forms.count() == 8
-        and FormItem.objects.filter(form__cycle=monthly_cycle).count() == 6 * 11 + 10 + 4
+        and FormItem.objects.filter(form__cycle=monthly_cycle).count() == 6 * 11 + 11 + 4
     )
 
 
@@ -76,8 +76,14 @@ def test_003_preset_hand_computed_total_through_the_flow(form_of, people, users)
         "wx_campaign_effect",
         "collaboration",
     ]
-    # Quantitative: reads 45,000 of a 50,000 target (ratio 0.9 → linear 0.5…1 → 80).
-    services.item_set_actual(actor=users["manager"], item=items[0], actual="45000")
+    # Quantitative composite (followers, reads, shares, likes, comments): every figure
+    # at 90 % of its target (ratio 0.9 → linear 0.5…1 → 80).
+    targets = {"followers": 500, "reads": 50000, "shares": 2000, "likes": 3000, "comments": 500}
+
+    def at(rate):
+        return {key: D(target) * D(rate) for key, target in targets.items()}
+
+    services.item_set_actual(actor=users["manager"], item=items[0], parts=at("0.9"))
     given = ["90", "80", "85", "70", "75", "88", "92", "60", "100", "95", "70"]
     services.form_save_self(
         actor=users["specialist"],
@@ -93,7 +99,7 @@ def test_003_preset_hand_computed_total_through_the_flow(form_of, people, users)
         Rating.objects.filter(item=item, role="self").update(score=D(value))
     scores = {item.pk: D(v) for item, v in zip(items, given, strict=True)}
     scores[items[0].pk] = ""  # formula score (80) counts; re-set below to 90 via the actual
-    services.item_set_actual(actor=users["manager"], item=items[0], actual="47500")  # 0.95 → 90
+    services.item_set_actual(actor=users["manager"], item=items[0], parts=at("0.95"))  # → 90
     services.form_supervisor_score(actor=users["manager"], form=form, scores=scores, submit=True)
     assert services.cycle_aggregate(actor=users["hr"], cycle=form.cycle) == 1
     form.refresh_from_db()
@@ -180,14 +186,16 @@ def test_supervisor_scoring_rules(form_of, people, users):
         )
     with pytest.raises(PermissionDenied):
         services.peer_review_submit(
-            actor=users["copywriter"], review=review, scores=qualitative_scores(form)
+            actor=users["copywriter"], review=review, scores=qualitative_scores(form, review=review)
         )
     services.peer_review_submit(
-        actor=users["specialist2"], review=review, scores=qualitative_scores(form)
+        actor=users["specialist2"], review=review, scores=qualitative_scores(form, review=review)
     )
     with pytest.raises(ConflictError):
         services.peer_review_submit(
-            actor=users["specialist2"], review=review, scores=qualitative_scores(form)
+            actor=users["specialist2"],
+            review=review,
+            scores=qualitative_scores(form, review=review),
         )
     form.refresh_from_db()
     assert form.state == "supervisor"
@@ -349,30 +357,37 @@ def test_template_weights_not_totalling_100_are_refused(kpi_presets, org, users)
 def test_csv_import_of_actuals_is_all_or_nothing(form_of, people, users, monthly_cycle):
     import io
 
-    good = (
-        f"employee_no,indicator,actual\n{people['specialist'].employee_no},wx_ops_metrics,50000\n"
-    )
+    no = people["specialist"].employee_no
+    good = f"employee_no,indicator,actual\n{no},wx_campaign_effect,100\n"
     services.actuals_import_csv(
         actor=users["hr"], cycle=monthly_cycle, file=io.BytesIO(good.encode())
     )
     item = FormItem.objects.get(
         form__employee=people["specialist"],
         form__cycle=monthly_cycle,
-        indicator__code="wx_ops_metrics",
+        indicator__code="wx_campaign_effect",
     )
-    assert (item.actual, item.formula_score, item.actual_source) == (D("50000"), D("100.00"), "csv")
-    bad = good.replace("50000", "40000") + "X999,wx_ops_metrics,1\n"
+    assert (item.actual, item.formula_score, item.actual_source) == (D("100"), D("100.00"), "csv")
+    bad = good.replace(",100", ",40") + "X999,wx_campaign_effect,1\n"
     with pytest.raises(ImportRejected) as refused:
         services.actuals_import_csv(
             actor=users["hr"], cycle=monthly_cycle, file=io.BytesIO(bad.encode())
         )
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, "employee_no")]
     item.refresh_from_db()
-    assert item.actual == D("50000")
+    assert item.actual == D("100")
+    # A composite indicator takes its sub-measures on the form, not one CSV figure.
+    composite = f"employee_no,indicator,actual\n{no},wx_ops_metrics,50000\n"
+    with pytest.raises(ImportRejected) as refused:
+        services.actuals_import_csv(
+            actor=users["hr"], cycle=monthly_cycle, file=io.BytesIO(composite.encode())
+        )
+    assert [(e.row, e.column) for e in refused.value.errors] == [(2, "indicator")]
 
 
 def test_auto_actuals_pulled_from_the_complaints_app(kpi_presets, people, users, org):
-    """other_specialist (000) has 用户互动管理效果 from complaints accepted within SLA."""
+    """other_specialist (000) has 用户互动管理效果 from complaints: reply rate (accepted
+    within SLA) and complainants' satisfaction, each against its target (95 %, 4.5)."""
     from apps.complaints.models import Complaint, ComplaintCategory
     from apps.kpis.policies import previous_period
 
@@ -397,6 +412,7 @@ def test_auto_actuals_pulled_from_the_complaints_app(kpi_presets, people, users,
             accept_due_at=received + dt.timedelta(hours=4),
             accepted_at=received + dt.timedelta(hours=8 if late else 1),
             resolve_due_at=received + dt.timedelta(days=2),
+            rating=4,
         )
     cycle = services.cycle_open(
         actor=users["hr"], kind="monthly", period_start=start, enqueue=False
@@ -407,11 +423,22 @@ def test_auto_actuals_pulled_from_the_complaints_app(kpi_presets, people, users,
         form__employee=people["other_specialist"],
         indicator__code="mp_user_interaction",
     )
-    assert (item.actual, item.actual_source) == (D("75.00"), "auto")
+    assert (item.part_actuals, item.actual_source) == (
+        {"reply_rate": "75.00", "satisfaction": "4.00"},
+        "auto",
+    )
+    # (75/95 + 4/4.5) / 2 = 0.8392 → 83.92 %; linear 0.6…1 → 59.80.
+    assert item.completion_rate == D("83.92")
     assert (
         item.formula_score
-        == scoring.quantitative_score(item.indicator, D("75"), None)
-        == D("60.00")
+        == scoring.quantitative_score(
+            item.indicator,
+            None,
+            None,
+            part_actuals=item.part_actuals,
+            part_targets=item.part_targets,
+        )
+        == D("59.80")
     )
 
 
