@@ -33,6 +33,7 @@ from apps.complaints.serializers import (
     TaskCreateSerializer,
     TaskSerializer,
     TextSerializer,
+    TransferSerializer,
 )
 from apps.core.client_address import client_address
 from apps.core.errors import ApplicationError, PermissionDenied
@@ -188,6 +189,20 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
             raise ApplicationError(_("No complaint has this tracking code."), field="into")
         complaint = services.complaint_merge(
             actor=request.user, complaint=self.get_object(), into=into
+        )
+        return self._done(request, complaint)
+
+    @extend_schema(request=TransferSerializer, responses={200: ComplaintSerializer})
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        """Hand the complaint to another department with a reason (due times unchanged).
+        The answer is the complaint as it now stands, even if the caller no longer sees it."""
+        data = _validated(TransferSerializer, request.data)
+        complaint = services.complaint_transfer(
+            actor=request.user,
+            complaint=self.get_object(),
+            to_department=data["to_department"],
+            reason=data["reason"],
         )
         return self._done(request, complaint)
 

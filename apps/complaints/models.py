@@ -44,9 +44,28 @@ STAFF_CHANNELS = [(c.value, c.label) for c in Channel if c not in (Channel.WEB, 
 
 
 class ComplaintCategory(BilingualNameMixin):
-    """A kind of complaint (preset, editable in the admin), routed to a handling department."""
+    """A kind of complaint (preset, editable in the admin), routed to the department whose
+    rulebook handles it and, there, to the handling position (apps.complaints.routing)."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
+    rulebook = models.CharField(
+        _("handling rulebook"),
+        max_length=10,
+        blank=True,
+        help_text=_(
+            "The rulebook whose department handles this category (000 mini-program ops, "
+            "003 WeChat, 004 community ops). Empty: the default complaint department."
+        ),
+    )
+    position = models.ForeignKey(
+        "org.Position",
+        verbose_name=_("handling position"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Who handles it there; the department's other complaint handlers too."),
+    )
     department = models.ForeignKey(
         Department,
         verbose_name=_("handling department"),
@@ -54,7 +73,7 @@ class ComplaintCategory(BilingualNameMixin):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("Empty: the default complaint department (WeChat)."),
+        help_text=_("Set only to override the rulebook's department."),
     )
     default_severity = models.CharField(
         _("default severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL

@@ -14,6 +14,7 @@ from apps.complaints.models import (
     Severity,
     SlaPolicy,
 )
+from apps.org.models import Department
 
 
 class CategorySerializer(serializers.ModelSerializer):
@@ -21,7 +22,9 @@ class CategorySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ComplaintCategory
-        fields = ["id", "code", "name", "name_en", "label", "department", "default_severity"]
+        fields = [
+            "id", "code", "name", "name_en", "label", "rulebook", "department", "default_severity",
+        ]  # fmt: skip
 
 
 class SlaPolicySerializer(serializers.ModelSerializer):
@@ -208,6 +211,15 @@ class ResolveSerializer(serializers.Serializer):
 
 class MergeSerializer(serializers.Serializer):
     into = serializers.CharField(help_text="Tracking code of the complaint to merge into.")
+
+
+class TransferSerializer(serializers.Serializer):
+    to_department = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Department.objects.filter(is_active=True),
+        help_text="Code of the department to transfer to (one that handles complaints).",
+    )
+    reason = serializers.CharField(max_length=1000, help_text="Why it goes there (required).")
 
 
 class TaskCreateSerializer(serializers.Serializer):

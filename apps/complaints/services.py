@@ -21,7 +21,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.complaints import holders, intake, sla
+from apps.complaints import holders, intake, routing, sla
 from apps.complaints import permissions as policy
 from apps.complaints.models import (
     Channel,
@@ -54,12 +54,7 @@ def confirm_window() -> dt.timedelta:
     return dt.timedelta(days=int(getattr(settings, "COMPLAINTS_CONFIRM_WINDOW_DAYS", 7)))
 
 
-def default_department() -> Department:
-    code = getattr(settings, "COMPLAINTS_DEFAULT_DEPARTMENT", "wechat")
-    department = Department.objects.filter(code=code).first()
-    if department is None:
-        raise ApplicationError(_("No department is set up to handle complaints."))
-    return department
+default_department = routing.default_department
 
 
 def hash_token(token: str) -> str:
@@ -158,7 +153,7 @@ def complaint_submit(
     received_at = received_at or timezone.now()
     severity = severity or category.default_severity
     accept_due, resolve_due = sla.due_times(received_at, severity)
-    department = category.department or default_department()
+    department = routing.department_for(category)
     token = secrets.token_urlsafe(24)
     local_year = timezone.localtime(received_at).year
     complaint = None
@@ -227,9 +222,8 @@ def complaint_notify_handlers(*, complaint_id: int) -> int:
     url = _url(complaint)
     if Notification.objects.filter(url=url).exists():
         return 0
-    handlers = holders.holders(Authority.HANDLE_COMPLAINT, complaint.department)
     created = notify(
-        recipients=handlers,
+        recipients=routing.handlers(complaint),
         title=format_lazy(gettext_lazy("New complaint {code}"), code=complaint.code),
         body=format_lazy(
             gettext_lazy("{category}: accept it by {due}."),
@@ -311,6 +305,66 @@ def complaint_assign(*, actor, complaint: Complaint, owner) -> Complaint:
     _on_commit_notify(
         recipients=[owner],
         title=format_lazy(gettext_lazy("Complaint {code} is yours"), code=complaint.code),
+        url=_url(complaint),
+    )
+    return complaint
+
+
+@transaction.atomic
+def complaint_transfer(*, actor, complaint: Complaint, to_department, reason: str) -> Complaint:
+    """Hand an open complaint to another department whose rulebook handles it, with a
+    reason. Who may: the complaint's handlers and its department's supervisors. The SLA
+    clock runs on (due times unchanged: the complainant waits no longer for our move);
+    the owner stays only if they handle complaints in the new department; the new
+    department's handlers are told."""
+    complaint = _lock(complaint)
+    policy.require_handle(actor, complaint)
+    if complaint.state not in Complaint.OPEN_STATES:
+        raise ConflictError(
+            _("Only an open complaint can be transferred; this one is “%(s)s”.")
+            % {"s": complaint.get_state_display()}
+        )
+    if to_department is None or not to_department.is_active:
+        raise ApplicationError(_("Choose the department to transfer to."), field="to_department")
+    if to_department.pk == complaint.department_id:
+        raise ApplicationError(
+            _("The complaint is already with %(d)s.") % {"d": to_department.label},
+            field="to_department",
+        )
+    if not routing.transfer_targets(complaint).filter(pk=to_department.pk).exists():
+        raise ApplicationError(
+            _("Nobody handles complaints in %(d)s.") % {"d": to_department.label},
+            field="to_department",
+        )
+    reason = intake.validate_plain_text(reason, field="reason", min_length=2, max_length=1000)
+    from_department = complaint.department
+    owner = complaint.owner
+    if owner and not has_authority(owner, Authority.HANDLE_COMPLAINT, to_department):
+        complaint.owner = None
+    complaint.department = to_department
+    complaint.save(update_fields=["department", "owner", "updated_at"])
+    changes = {"department": [from_department.code, to_department.code]}
+    if owner and complaint.owner is None:
+        changes["owner"] = [owner.username, None]
+    audit.record(
+        actor=actor,
+        obj=complaint,
+        action="complaint.transfer",
+        from_state=complaint.state,
+        to_state=complaint.state,
+        comment=reason,
+        changes=changes,
+    )
+    _on_commit_notify(
+        recipients=routing.handlers(complaint),
+        title=format_lazy(
+            gettext_lazy("Complaint {code} transferred to {dept}"),
+            code=complaint.code,
+            dept=to_department.label,
+        ),
+        body=format_lazy(
+            gettext_lazy("From {dept}: {reason}"), dept=from_department.label, reason=reason
+        ),
         url=_url(complaint),
     )
     return complaint

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from apps.complaints import intake, selectors, services
+from apps.complaints import intake, routing, selectors, services
 from apps.complaints import permissions as policy
 from apps.complaints.forms import (
     ConfirmForm,
@@ -308,17 +308,13 @@ def _detail_context(request, complaint, **extra):
         "task_form": extra.pop("task_form", None) or TaskForm(complaint=complaint),
         "reply_form": extra.pop("reply_form", None) or TextForm(),
         "note_form": extra.pop("note_form", None) or TextForm(),
-        "handlers": _handlers(complaint) if can_handle else [],
+        "handlers": routing.handlers(complaint) if can_handle else [],
+        "transfer_targets": routing.transfer_targets(complaint)
+        if can_handle and complaint.is_open
+        else [],
         "now": timezone.now(),
         **extra,
     }
-
-
-def _handlers(complaint):
-    from apps.complaints.holders import holders
-    from apps.org.authorities import Authority
-
-    return holders(Authority.HANDLE_COMPLAINT, complaint.department)
 
 
 @login_required
@@ -365,6 +361,8 @@ def complaint_action(request, pk, action):
             )
         elif action == "reopen":
             services.complaint_reopen(actor=user, complaint=complaint, comment=post.get("body", ""))
+        elif action == "transfer":
+            return _transfer(request, complaint)
         elif action == "merge":
             into = Complaint.objects.filter(code__iexact=post.get("into", "").strip()).first()
             if into is None:
@@ -407,6 +405,35 @@ def complaint_action(request, pk, action):
     if status == 200:
         return redirect("complaints:detail", pk=complaint.pk)
     return render(request, "complaints/complaint_detail.html", context, status=status)
+
+
+def _transfer(request, complaint):
+    """After a transfer the complaint may be out of the actor's sight: back to the list."""
+    from apps.org.models import Department
+
+    value = request.POST.get("to_department", "")
+    department = Department.objects.filter(pk=value).first() if value.isdigit() else None
+    services.complaint_transfer(
+        actor=request.user,
+        complaint=complaint,
+        to_department=department,
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(
+        request,
+        _("Complaint %(code)s transferred to %(d)s.")
+        % {"code": complaint.code, "d": department.label},
+    )
+    target = (
+        reverse("complaints:detail", args=[complaint.pk])
+        if policy.can_view(request.user, selectors.complaint_detail(complaint.pk))
+        else reverse("complaints:list")
+    )
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = target
+        return response
+    return redirect(target)
 
 
 @login_required

@@ -165,8 +165,14 @@ def actionable_step_ids(user) -> set[int]:
     return result
 
 
-def self_check_step_ids(kind=ReviewStep.Kind.SELF_CHECK) -> set[int]:
-    return set(ReviewStep.objects.filter(kind=kind).values_list("pk", flat=True))
+def self_check_steps_by_kind() -> dict[str, set[int]]:
+    """{kind: step ids} of the self-check kinds, in one query (every page counts the
+    queue for the navigation badge)."""
+    result = {kind: set() for kind in ReviewStep.SELF_CHECK_KINDS}
+    rows = ReviewStep.objects.filter(kind__in=ReviewStep.SELF_CHECK_KINDS).values_list("kind", "pk")
+    for kind, pk in rows:
+        result[kind].add(pk)
+    return result
 
 
 def review_queue_q(user) -> Q:
@@ -174,10 +180,11 @@ def review_queue_q(user) -> Q:
     user's own items, except for their self-check)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    self_check = Q(current_step_id__in=sorted(self_check_step_ids()), author=user)
-    designer_check = Q(
-        current_step_id__in=sorted(self_check_step_ids(ReviewStep.Kind.DESIGNER_CHECK))
-    ) & (Q(designer=user) | Q(designer__isnull=True, author=user))
+    checks = self_check_steps_by_kind()
+    self_check = Q(current_step_id__in=sorted(checks[ReviewStep.Kind.SELF_CHECK]), author=user)
+    designer_check = Q(current_step_id__in=sorted(checks[ReviewStep.Kind.DESIGNER_CHECK])) & (
+        Q(designer=user) | Q(designer__isnull=True, author=user)
+    )
     review = Q(current_step_id__in=sorted(actionable_step_ids(user))) & ~Q(author=user)
     return Q(state__in=ContentItem.PENDING_STATES) & (self_check | designer_check | review)
 

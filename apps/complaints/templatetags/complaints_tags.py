@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "complaint.resume": gettext_lazy("Resumed"),
     "complaint.resolve": gettext_lazy("Resolved the complaint"),
     "complaint.merge": gettext_lazy("Merged as a duplicate"),
+    "complaint.transfer": gettext_lazy("Transferred to another department"),
     "complaint.merged_in": gettext_lazy("A duplicate was merged in"),
     "complaint.reopen": gettext_lazy("Reopened the complaint"),
     "complaint.reply": gettext_lazy("Replied to the complainant"),
