@@ -206,8 +206,10 @@ class GradeBandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Department appraisal policies: which cycles apply, the appeal window, anonymity of
-    peer reviews, the annual rule, a guide distribution, and the grade bands."""
+    """Department appraisal policies: which cycles apply and their timings (when each
+    opens, when each stage closes, checked against the real calendar and the rulebook),
+    the appeal window and who rules on appeals, anonymity of peer reviews, the annual
+    rule, a guide distribution, and the grade bands."""
 
     serializer_class = s.PolicySerializer
     lookup_value_regex = r"\d+"
@@ -215,7 +217,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def get_queryset(self):
         return (
             AppraisalPolicy.objects.select_related("department")
-            .prefetch_related("bands")
+            .prefetch_related("bands", "timings")
             .order_by("department__path")
         )
 
@@ -226,6 +228,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         department = data.pop("department")
         bands = data.pop("bands", None)
         row = services.policy_save(
+        timings = data.pop("timings", None)
             actor=request.user,
             department=department,
             data=data,
@@ -233,6 +236,7 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             if bands is None
             else [(b["grade"], b["min_score"], b["bonus_coefficient"]) for b in bands],
         )
+            timings=None if timings is None else [dict(t) for t in timings],
         return Response(s.PolicySerializer(self.get_queryset().get(pk=row.pk)).data)
 
 

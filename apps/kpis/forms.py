@@ -9,7 +9,7 @@ from apps.core.errors import ApplicationError
 from apps.core.forms import BootstrapFormMixin
 from apps.org.models import Department, Position
 
-from .models import AppraisalPolicy, AppraisalTemplate, Grade, Indicator
+from .models import AppraisalPolicy, AppraisalTemplate, CycleKind, CycleTiming, Grade, Indicator
 
 
 class TemplateHeaderForm(BootstrapFormMixin, forms.Form):
@@ -134,7 +134,8 @@ class PolicyForm(BootstrapFormMixin, forms.ModelForm):
         model = AppraisalPolicy
         fields = [
             "monthly", "quarterly", "annual", "annual_rule", "appeal_working_days",
-            "anonymous_peers", "excellent_grades", "excellence_streak", "below_standard_grades",
+            "appeal_route", "anonymous_peers", "excellent_grades", "excellence_streak",
+            "below_standard_grades",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
@@ -183,6 +184,51 @@ def policy_forms(data=None, *, policy, bands):
         PolicyForm(data, instance=policy),
         GradeBandFormSet(data, prefix="bands", initial=initial),
     )
+
+
+class TimingForm(BootstrapFormMixin, forms.Form):
+    """When one kind of cycle opens and each stage closes (apps.kpis.schedule)."""
+
+    kind = forms.ChoiceField(choices=CycleKind.choices, widget=forms.HiddenInput)
+    opens = forms.ChoiceField(label=_("Opens"), choices=CycleTiming.Opens.choices)
+    open_days = forms.IntegerField(label=_("N (working days)"), min_value=0, max_value=60)
+    self_days = forms.IntegerField(label=_("Self-assessment"), min_value=0, max_value=60)
+    peer_days = forms.IntegerField(label=_("Peer review"), min_value=0, max_value=60)
+    supervisor_days = forms.IntegerField(label=_("Supervisor review"), min_value=0, max_value=60)
+    calibration_days = forms.IntegerField(label=_("Manager review"), min_value=0, max_value=60)
+    close_by_day = forms.IntegerField(
+        label=_("Every stage closes by day"),
+        required=False,
+        min_value=0,
+        max_value=31,
+        help_text=_("Of the next month (10: 次月上旬); 0: the period's last day; empty: no limit."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style()
+
+    @property
+    def kind_label(self):
+        return CycleKind(self.initial.get("kind") or self.data.get(self.add_prefix("kind"))).label
+
+
+TimingFormSet = forms.formset_factory(TimingForm, extra=0, min_num=3, max_num=3)
+
+
+def timing_formset(data=None, *, policy, resolver):
+    """One row per kind of cycle, filled with the timing in force for `policy`."""
+    from .schedule import DEFAULT_TIMINGS
+
+    initial = []
+    for kind in CycleKind.values:
+        timing = resolver.timing(policy, kind) if policy.pk else DEFAULT_TIMINGS[kind]
+        initial.append({"kind": kind, **timing.__dict__})
+    return TimingFormSet(data, prefix="timing", initial=initial)
+
+
+def timings_from(formset) -> list[dict]:
+    return [dict(row) for row in formset.cleaned_data if row]
 
 
 def bands_from(formset) -> list[tuple]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from .models import (
     AppraisalCycle,
     AppraisalForm,
     CycleKind,
+    CycleSchedule,
     FormItem,
     FormState,
     Indicator,
@@ -36,7 +37,7 @@ from .models import (
     Rating,
     TemplateSection,
 )
-from .policies import Resolver, previous_period
+from .policies import Resolver
 
 S = FormState
 CHUNK = 2000
@@ -103,10 +104,11 @@ def audit_forms(actor, rows, *, action, from_state="", to_state=""):
 # --- Opening -------------------------------------------------------------------------
 
 
-def eligible_employees(cycle: AppraisalCycle, resolver: Resolver) -> list[tuple]:
-    """(employee, department, position, supervisor, template) for every active employee
-    whose primary post's department appraises this kind of cycle and whose position has
-    a template. One query."""
+def eligible_employees(cycle: AppraisalCycle, resolver: Resolver, schedules=None) -> list[tuple]:
+    """(employee, department, position, supervisor, template, schedule) for every active
+    employee whose primary post's department appraises this kind of cycle and whose
+    position has a template. `schedules` ({policy department: schedule id}): only the
+    people those policies cover, each with their department's schedule. One query."""
     rows = (
         Assignment.objects.active_on(cycle.period_end)
         .filter(is_primary=True, employee__is_active=True)
@@ -117,11 +119,19 @@ def eligible_employees(cycle: AppraisalCycle, resolver: Resolver) -> list[tuple]
     )
     result = []
     for employee_id, department_id, position_id, supervisor_id in rows:
-        if not resolver.policy(department_id).applies(cycle.kind):
+        owner_policy = resolver.policy(department_id)
+        if not owner_policy.applies(cycle.kind):
             continue
+        schedule_id = None
+        if schedules is not None:
+            if owner_policy.department_id not in schedules:
+                continue
+            schedule_id = schedules[owner_policy.department_id]
         template_id = resolver.template_for(department_id, position_id)
         if template_id:
-            result.append((employee_id, department_id, position_id, supervisor_id, template_id))
+            result.append(
+                (employee_id, department_id, position_id, supervisor_id, template_id, schedule_id)
+            )
     return result
 
 
@@ -210,13 +220,22 @@ def _pull_actuals(cycle, employee_ids, only_missing=True) -> int:
 def populate_cycle(cycle_id: int, *, chunk_size: int = POPULATE_CHUNK, after_chunk=None) -> int:
     """Create every eligible employee's form from their template and pull automatic
     actuals, chunk by chunk (each chunk its own transaction). `after_chunk(n)` is called
-    after each committed chunk (progress; tests use it to crash mid-way)."""
+    after each committed chunk (progress; tests use it to crash mid-way).
+
+    A cycle with department schedules gets the forms of its departments' people, each
+    form following its department's deadlines, and opens the schedules still opening;
+    a cycle made
+    without schedules (old data, the shell) takes everyone whose policy runs its kind."""
     cycle = AppraisalCycle.objects.get(pk=cycle_id)
     if cycle.kind == CycleKind.ANNUAL:
         build_annual(cycle.pk)
         return 0
     resolver = Resolver()
-    employees = eligible_employees(cycle, resolver)
+    schedules = list(cycle.schedules.values_list("pk", "department_id", "state"))
+    opening = {department: pk for pk, department, state in schedules if state == "opening"}
+    # Every schedule's people: running again also adds those who joined since.
+    owners = {department: pk for pk, department, _state in schedules}
+    employees = eligible_employees(cycle, resolver, owners if schedules else None)
     for number, chunk in enumerate(_chunks(employees, chunk_size), start=1):
         with transaction.atomic():
             AppraisalForm.objects.bulk_create(
@@ -228,9 +247,17 @@ def populate_cycle(cycle_id: int, *, chunk_size: int = POPULATE_CHUNK, after_chu
                         position_id=position_id,
                         supervisor_id=supervisor_id,
                         template_id=template_id,
+                        schedule_id=schedule_id,
                         state=S.SELF,
                     )
-                    for employee_id, department_id, position_id, supervisor_id, template_id in chunk
+                    for (
+                        employee_id,
+                        department_id,
+                        position_id,
+                        supervisor_id,
+                        template_id,
+                        schedule_id,
+                    ) in chunk
                 ],
                 ignore_conflicts=True,
                 batch_size=chunk_size,
@@ -242,7 +269,9 @@ def populate_cycle(cycle_id: int, *, chunk_size: int = POPULATE_CHUNK, after_chu
             after_chunk(number)
     with transaction.atomic():
         cycle = AppraisalCycle.objects.select_for_update().get(pk=cycle_id)
+        opened = _open_schedules(cycle, opening.values())
         cycle.forms_count = cycle.forms.count()
+        newly = cycle.forms.filter(state=S.SELF)
         if cycle.state == AppraisalCycle.State.OPENING:
             cycle.state = AppraisalCycle.State.OPEN
             audit.record(
@@ -253,12 +282,44 @@ def populate_cycle(cycle_id: int, *, chunk_size: int = POPULATE_CHUNK, after_chu
                 to_state="open",
                 comment=str(cycle.forms_count),
             )
-            users = list(
-                cycle.forms.filter(state=S.SELF).values_list("employee__user_id", flat=True)
-            )
-            transaction.on_commit(lambda: _notify_opened(cycle, users))
+        elif not opened:
+            newly = newly.none()
+        if schedules:
+            newly = newly.filter(schedule__in=opened)
+        users = list(newly.values_list("employee__user_id", flat=True))
+        transaction.on_commit(lambda: _notify_opened(cycle, users))
         cycle.save(update_fields=["forms_count", "state"])
     return cycle.forms_count
+
+
+def _open_schedules(cycle, schedule_ids) -> list[int]:
+    """Mark the cycle's schedules still opening among `schedule_ids` open, with their
+    forms counted and an audit row each (under the cycle's row lock: a second worker
+    finds them open and notifies nobody twice). Returns the ids it opened."""
+    rows = list(
+        CycleSchedule.objects.select_for_update(of=("self",))
+        .filter(cycle=cycle, pk__in=list(schedule_ids), state=AppraisalCycle.State.OPENING)
+        .order_by("pk")
+    )
+    counts = dict(
+        cycle.forms.filter(schedule__in=rows)
+        .values("schedule_id")
+        .annotate(n=Count("pk"))
+        .values_list("schedule_id", "n")
+    )
+    for row in rows:
+        row.state = AppraisalCycle.State.OPEN
+        row.forms_count = counts.get(row.pk, 0)
+        audit.record(
+            actor=None,
+            obj=row,
+            action="cycle.schedule_populated",
+            from_state="opening",
+            to_state="open",
+            comment=str(row.forms_count),
+        )
+    CycleSchedule.objects.bulk_update(rows, ["state", "forms_count"])
+    return [row.pk for row in rows]
 
 
 def _notify_opened(cycle, user_ids):
@@ -537,13 +598,13 @@ def close_stages(today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     counts = {}
     with transaction.atomic():
-        open_cycles = AppraisalCycle.objects.filter(state=AppraisalCycle.State.OPEN)
-        counts["self"] = AppraisalForm.objects.filter(
-            cycle__in=open_cycles.filter(self_due__lt=today), state=S.SELF
-        ).update(state=S.PEER)
-        late_peer = AppraisalForm.objects.filter(
-            cycle__in=open_cycles.filter(peer_due__lt=today), state=S.PEER
-        )
+        running = AppraisalForm.objects.filter(cycle__state=AppraisalCycle.State.OPEN)
+        late_self = running.filter(_past("self_due", today), state=S.SELF)
+        late_peer = running.filter(_past("peer_due", today), state=S.PEER)
+        cycle_ids = set(late_self.values_list("cycle_id", flat=True).distinct())
+        cycle_ids |= set(late_peer.values_list("cycle_id", flat=True).distinct())
+        counts["self"] = late_self.update(state=S.PEER)
+        late_peer = running.filter(_past("peer_due", today), state=S.PEER)
         PeerReview.objects.filter(form__in=late_peer, state=PeerReview.State.PENDING).update(
             state=PeerReview.State.EXPIRED
         )
@@ -551,15 +612,22 @@ def close_stages(today: dt.date | None = None) -> dict:
         counts["locked"] = AppraisalForm.objects.filter(
             state=S.RELEASED, appeal_deadline__lt=today
         ).update(state=S.LOCKED, locked_at=timezone.now())
-        for cycle in open_cycles.filter(Q(self_due__lt=today) | Q(peer_due__lt=today)).only("pk"):
-            if counts["self"] or counts["peer"]:
-                audit.record(
-                    actor=None,
-                    obj=cycle,
-                    action="cycle.stages_closed",
-                    changes={k: [0, v] for k, v in counts.items()},
-                )
+        for cycle in AppraisalCycle.objects.filter(pk__in=cycle_ids).only("pk", "kind"):
+            audit.record(
+                actor=None,
+                obj=cycle,
+                action="cycle.stages_closed",
+                changes={k: [0, v] for k, v in counts.items()},
+            )
     return counts
+
+
+def _past(field: str, today: dt.date, *, lookup: str = "lt") -> Q:
+    """Forms whose `field` deadline (their department's schedule's, or the cycle's on
+    forms without one) is before `today` (lookup "lte": on or before)."""
+    return Q(**{f"schedule__{field}__{lookup}": today}) | Q(
+        schedule__isnull=True, **{f"cycle__{field}__{lookup}": today}
+    )
 
 
 STAGE_DUE = {
@@ -574,7 +642,7 @@ def late_q(today: dt.date) -> Q:
     """Forms whose current stage is past its deadline."""
     q = Q(pk__in=[])
     for state, field in STAGE_DUE.items():
-        q |= Q(state=state, **{f"cycle__{field}__lt": today})
+        q |= Q(state=state) & _past(field, today)
     return q
 
 
@@ -590,7 +658,7 @@ def send_reminders(
     horizon = today + dt.timedelta(days=days_before)
     due = Q(pk__in=[])
     for state, field in STAGE_DUE.items():
-        due |= Q(state=state, **{f"cycle__{field}__lte": horizon})
+        due |= Q(state=state) & _past(field, horizon, lookup="lte")
     forms = AppraisalForm.objects.filter(due, cycle__state=AppraisalCycle.State.OPEN).exclude(
         reminded_on=today
     )
@@ -649,10 +717,12 @@ def send_reminders(
 def build_annual(cycle_id: int) -> int:
     """Build (or rebuild) AnnualResult rows for the year of an annual cycle from the
     year's released monthly/quarterly results, by each department's annual rule, and
-    set the flags. Upsert on (year, employee): running twice gives the same rows."""
+    set the flags. Upsert on (year, employee): running twice gives the same rows.
+    A cycle with department schedules builds for the people of those departments."""
     cycle = AppraisalCycle.objects.get(pk=cycle_id)
     year = cycle.period_start.year
     resolver = Resolver()
+    schedules = {s.department_id: s for s in cycle.schedules.all()}
     rows = (
         AppraisalForm.objects.filter(
             cycle__period_start__year=year,
@@ -667,9 +737,12 @@ def build_annual(cycle_id: int) -> int:
     for row in rows:
         per_employee[row[0]].append(row)
     results = []
+    per_owner = defaultdict(int)
     for employee_id, history in per_employee.items():
         department_id = history[-1][1]
         pol = resolver.policy(department_id)
+        if schedules and pol.department_id not in schedules:
+            continue
         if pol.annual_rule == AnnualRule.MONTHLY_MEAN:
             used = [h for h in history if h[2] == CycleKind.MONTHLY]
         elif pol.annual_rule == AnnualRule.QUARTERLY_MEAN:
@@ -687,6 +760,7 @@ def build_annual(cycle_id: int) -> int:
             best = max(best, streak)
         excellent_count = sum(1 for h in history if h[4] and h[4] in excellent)
         is_excellent = bool(grade) and grade in excellent
+        per_owner[pol.department_id] += 1
         results.append(
             AnnualResult(
                 year=year,
@@ -732,7 +806,17 @@ def build_annual(cycle_id: int) -> int:
         if cycle.state == AppraisalCycle.State.OPENING:
             cycle.state = AppraisalCycle.State.OPEN
         cycle.save(update_fields=["forms_count", "state"])
-        audit.record(actor=None, obj=cycle, action="cycle.annual_built", comment=str(len(results)))
+        opened = _open_schedules(cycle, [s.pk for s in schedules.values()])
+        for row in CycleSchedule.objects.filter(pk__in=[s.pk for s in schedules.values()]):
+            row.forms_count = per_owner.get(row.department_id, 0)
+            row.save(update_fields=["forms_count"])
+        audit.record(
+            actor=None,
+            obj=cycle,
+            action="cycle.annual_built",
+            comment=str(len(results)),
+            changes={"schedules_opened": [0, len(opened)]} if opened else None,
+        )
     return len(results)
 
 
@@ -740,32 +824,31 @@ def build_annual(cycle_id: int) -> int:
 
 
 def open_due_cycles(today: dt.date | None = None) -> list[int]:
-    """Open (or resume opening) the cycles due now: last month's (monthly), last
-    quarter's in the month after it (quarterly), last year's in January (annual).
-    Only kinds some department's policy uses. Idempotent."""
+    """Open what each department's policy says is due today (apps.kpis.cycles.due_on:
+    its opening day has come and its stages are not over), creating the period's
+    company cycle once and the department's schedule once, then its forms; resume an
+    interrupted opening; rebuild open annual results until their last deadline (late
+    releases count). Idempotent: the unique constraints (cycle kind+period, cycle +
+    department) make a second run, or a second worker, open nothing. Returns the ids of
+    the cycles where this run opened a department."""
     from . import services
+    from .cycles import due_on
 
     today = today or timezone.localdate()
     resolver = Resolver()
-    kinds_in_use = {
-        k for k in CycleKind.values if any(p.applies(k) for p in resolver.policies.values())
-    }
-    due = []
-    if CycleKind.MONTHLY in kinds_in_use:
-        due.append(CycleKind.MONTHLY)
-    if CycleKind.QUARTERLY in kinds_in_use and today.month in (1, 4, 7, 10):
-        due.append(CycleKind.QUARTERLY)
-    if CycleKind.ANNUAL in kinds_in_use and today.month == 1:
-        due.append(CycleKind.ANNUAL)
     opened = []
-    for kind in due:
-        start, _end = previous_period(kind, today)
-        cycle = AppraisalCycle.objects.filter(kind=kind, period_start=start).first()
-        if cycle is None:
-            cycle = services.cycle_open(actor=None, kind=kind, period_start=start, enqueue=False)
-        if cycle.state == AppraisalCycle.State.OPENING:
-            populate_cycle(cycle.pk)
+    for (kind, start), plans in sorted(due_on(today, resolver).items()):
+        cycle, new = services.cycle_schedules_open(
+            actor=None, kind=kind, period_start=start, plans=plans
+        )
+        if new:
             opened.append(cycle.pk)
-        elif kind == CycleKind.ANNUAL and cycle.state == AppraisalCycle.State.OPEN:
-            build_annual(cycle.pk)  # January: results keep up with late releases
+        if cycle.schedules.filter(state=AppraisalCycle.State.OPENING).exists():
+            populate_cycle(cycle.pk)
+    rebuilt = AppraisalCycle.objects.filter(
+        kind=CycleKind.ANNUAL, state=AppraisalCycle.State.OPEN
+    ).filter(Q(calibration_due__gte=today) | Q(calibration_due__isnull=True, period_end__gte=
+                                               today - dt.timedelta(days=31)))  # fmt: skip
+    for cycle_id in rebuilt.exclude(pk__in=opened).values_list("pk", flat=True):
+        build_annual(cycle_id)
     return opened

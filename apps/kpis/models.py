@@ -284,14 +284,36 @@ class AnnualRule(models.TextChoices):
     ALL_MEAN = "all_mean", _("Mean of all the year's results")
 
 
+class AppealRoute(models.TextChoices):
+    """Who investigates and rules on an appeal (申诉 → 裁决), per department."""
+
+    MANAGER = (
+        "manager",
+        _("The department's manager rules; a skip-level appeal goes to the director"),
+    )
+    MANAGER_FINAL = (
+        "manager_final",
+        _("The department's manager investigates and rules; the ruling is final"),
+    )
+    DIRECTOR = "director", _("Skip-level: the director (the level above) rules")
+
+
 class AppraisalPolicy(models.Model):
-    """A department's appraisal rules (its groups follow it unless they have their own)."""
+    """A department's appraisal rules (its groups follow it unless they have their own).
+    Which cycles it runs are the `monthly`/`quarterly`/`annual` switches; when each opens
+    and closes is its `CycleTiming` rows (apps.kpis.schedule does the date arithmetic)."""
 
     department = models.OneToOneField(
         Department,
         verbose_name=_("department"),
         on_delete=models.CASCADE,
         related_name="appraisal_policy",
+    )
+    appeal_route = models.CharField(
+        _("who rules on appeals"),
+        max_length=16,
+        choices=AppealRoute.choices,
+        default=AppealRoute.MANAGER,
     )
     monthly = models.BooleanField(_("monthly appraisal"), default=True)
     quarterly = models.BooleanField(_("quarterly appraisal"), default=False)
@@ -329,6 +351,69 @@ class AppraisalPolicy(models.Model):
         return bool(getattr(self, kind, False))
 
 
+class CycleTiming(models.Model):
+    """When a department's cycle of one kind opens and when each stage closes, in working
+    days on the real calendar (apps.core.calendar). Opening is counted from the period's
+    last working day: `before_end` N days before it (0: on it), or `after_end` on the Nth
+    working day after the period. Stage deadlines count working days from the opening
+    day. `close_by_day`: every stage closes by this day of the month after the period
+    (次月上旬 → 10); the editor refuses plans that would not, and opening caps a deadline
+    there should a later-published holiday push it past; 0 means by the period's own
+    last working day (每季度末)."""
+
+    class Opens(models.TextChoices):
+        BEFORE_END = "before_end", _("N working days before the period's last working day")
+        AFTER_END = "after_end", _("on the Nth working day after the period")
+
+    policy = models.ForeignKey(AppraisalPolicy, on_delete=models.CASCADE, related_name="timings")
+    kind = models.CharField(_("kind"), max_length=10, choices=CycleKind.choices)
+    opens = models.CharField(_("opens"), max_length=10, choices=Opens.choices)
+    open_days = models.PositiveSmallIntegerField(
+        _("opening (working days)"), default=0, validators=[MaxValueValidator(60)]
+    )
+    self_days = models.PositiveSmallIntegerField(
+        _("self-assessment closes after (working days)"), validators=[MaxValueValidator(60)]
+    )
+    peer_days = models.PositiveSmallIntegerField(
+        _("peer reviews close after (working days)"), validators=[MaxValueValidator(60)]
+    )
+    supervisor_days = models.PositiveSmallIntegerField(
+        _("supervisor review closes after (working days)"), validators=[MaxValueValidator(60)]
+    )
+    calibration_days = models.PositiveSmallIntegerField(
+        _("manager review closes after (working days)"), validators=[MaxValueValidator(60)]
+    )
+    close_by_day = models.PositiveSmallIntegerField(
+        _("every stage closes by day … of the next month"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(31)],
+        help_text=_("0: by the period's own last day; empty: no limit."),
+    )
+
+    class Meta:
+        verbose_name = _("cycle timing")
+        verbose_name_plural = _("cycle timings")
+        ordering = ["policy", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "kind"], name="kpis_timing_once"),
+            models.CheckConstraint(
+                condition=Q(self_days__lte=models.F("peer_days"))
+                & Q(peer_days__lte=models.F("supervisor_days"))
+                & Q(supervisor_days__lte=models.F("calibration_days")),
+                name="kpis_timing_stages_in_order",
+                violation_error_message=_("Each stage must close on or after the one before."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(opens="after_end") | Q(open_days__gte=1),
+                name="kpis_timing_after_end_from_1",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} · {self.get_kind_display()}"
+
+
 class GradeBand(models.Model):
     """Score at or above `min_score` earns `grade`, paid with `bonus_coefficient`."""
 
@@ -355,6 +440,18 @@ class GradeBand(models.Model):
 
 
 class AppraisalCycle(models.Model):
+    """One company-wide cycle per kind and period ("2025-03 monthly appraisal"), holding
+    one `CycleSchedule` per department whose policy runs it: each department opens on
+    its own day and has its own stage deadlines, and a form follows its department's.
+
+    Why a company cycle with per-department schedules rather than a cycle row per
+    department: HR's dashboard and the payroll sheet stay one row per period, filterable
+    by department, instead of five rows a month; and the batch jobs keep working on one
+    cycle with set-based statements (forms → schedule is one indexed join) however many
+    departments take part, so a 10,000-employee cycle costs what it did.
+    The cycle's own `*_due` dates are the latest of its departments' (when everyone is
+    done); the form's schedule holds its own."""
+
     class State(models.TextChoices):
         OPENING = "opening", pgettext_lazy("appraisal cycle state", "Opening")
         OPEN = "open", pgettext_lazy("appraisal cycle state", "Open")
@@ -401,6 +498,60 @@ class AppraisalCycle(models.Model):
         return f"{self.period_start.year} {self.get_kind_display()}"
 
 
+class CycleSchedule(models.Model):
+    """A department's part of a cycle: when it opened and its stage deadlines, fixed at
+    opening from its policy's timing. `department` is the department owning the policy
+    (its groups follow it); empty for people whose departments have no policy (the
+    defaults). Unique per cycle and department, so the opening job opens it once."""
+
+    cycle = models.ForeignKey(AppraisalCycle, on_delete=models.CASCADE, related_name="schedules")
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(
+        _("state"),
+        max_length=8,
+        choices=AppraisalCycle.State.choices,
+        default=AppraisalCycle.State.OPENING,
+    )
+    opens_on = models.DateField(_("opens on"))
+    self_due = models.DateField(_("self-assessment due"))
+    peer_due = models.DateField(_("peer reviews due"))
+    supervisor_due = models.DateField(_("supervisor review due"))
+    calibration_due = models.DateField(_("manager review due"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(auto_now_add=True)
+    forms_count = models.PositiveIntegerField(_("forms"), default=0)
+
+    class Meta:
+        verbose_name = _("department schedule of a cycle")
+        verbose_name_plural = _("department schedules of cycles")
+        ordering = ["cycle", "department__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "department"],
+                name="kpis_schedule_once",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(self_due__lte=models.F("peer_due"))
+                & Q(peer_due__lte=models.F("supervisor_due"))
+                & Q(supervisor_due__lte=models.F("calibration_due")),
+                name="kpis_schedule_stages_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle} · {self.department or '—'}"
+
+
 class FormState(models.TextChoices):
     SELF = "self", _("Self-assessment")
     PEER = "peer", _("Peer review")
@@ -432,6 +583,11 @@ class AppraisalForm(models.Model):
         Position, verbose_name=_("position"), on_delete=models.PROTECT, related_name="+"
     )
     template = models.ForeignKey(AppraisalTemplate, on_delete=models.PROTECT, related_name="+")
+    # The department's schedule it follows (its stage deadlines); empty on forms made
+    # before schedules existed, which follow the cycle's dates.
+    schedule = models.ForeignKey(
+        CycleSchedule, null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+    )
     supervisor = models.ForeignKey(
         Employee,
         verbose_name=_("supervisor"),
@@ -482,6 +638,7 @@ class AppraisalForm(models.Model):
             models.Index(fields=["supervisor", "state"]),
             models.Index(fields=["employee", "cycle"]),
             models.Index(fields=["state", "appeal_deadline"]),
+            models.Index(fields=["schedule", "state"]),
         ]
 
     def __str__(self):
@@ -659,6 +816,19 @@ class Appeal(models.Model):
     )
     reason = models.TextField(_("reason"))
     skip_level = models.BooleanField(_("skip-level appeal"), default=False)
+    # The department's route when filed, and the department whose own appraiser rules
+    # (apps.kpis.appeals): a policy edited later does not move an appeal.
+    route = models.CharField(
+        _("who rules"), max_length=16, choices=AppealRoute.choices, default=AppealRoute.MANAGER
+    )
+    ruling_department = models.ForeignKey(
+        Department,
+        verbose_name=_("ruled in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="open")
     investigation = models.TextField(_("investigation notes"), blank=True)
     ruling_reason = models.TextField(_("reason for the ruling"), blank=True)
@@ -674,7 +844,10 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "skip_level"])]
+        indexes = [
+            models.Index(fields=["state", "skip_level"]),
+            models.Index(fields=["state", "ruling_department"]),
+        ]
 
     def __str__(self):
         return f"{self.form}: {self.get_state_display()}"

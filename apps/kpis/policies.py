@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from apps.org.models import Department
 
-from .models import AppraisalPolicy, AppraisalTemplate, CycleKind, GradeBand
+from .models import AppraisalPolicy, AppraisalTemplate, CycleKind, CycleTiming, GradeBand
 
 # Used where a department has no policy of its own (and no ancestor has one).
 DEFAULT_BANDS = [
@@ -19,12 +19,16 @@ DEFAULT_BANDS = [
 
 
 class Resolver:
-    """Loads policies, bands, departments and templates once (four queries) and answers
-    per department from memory: what batch jobs need to stay set-based."""
+    """Loads policies, bands, departments and templates once (four queries; the policies'
+    timings with a fifth, when first asked) and answers per department from memory:
+    what batch jobs need to stay set-based."""
 
     def __init__(self):
-        self.departments = {d.pk: d for d in Department.objects.only("pk", "parent_id", "path")}
+        self.departments = {
+            d.pk: d for d in Department.objects.only("pk", "parent_id", "path", "rulebook")
+        }
         self.policies = {p.department_id: p for p in AppraisalPolicy.objects.all()}
+        self._timings = None
         self.bands: dict[int, list] = {}
         for band in GradeBand.objects.all():
             self.bands.setdefault(band.policy_id, []).append(
@@ -50,6 +54,19 @@ class Resolver:
             if pk in self.policies:
                 return self.policies[pk]
         return AppraisalPolicy()  # defaults, unsaved
+
+    def owner(self, department_id):
+        """The department whose policy applies (None: the defaults)."""
+        return self.policy(department_id).department_id
+
+    def timing(self, policy: AppraisalPolicy, kind: str):
+        """The policy's timing of `kind` as a schedule.Timing (the default if it has none)."""
+        from .schedule import DEFAULT_TIMINGS, Timing
+
+        if self._timings is None:
+            self._timings = {(t.policy_id, t.kind): t for t in CycleTiming.objects.all()}
+        row = self._timings.get((policy.pk, kind)) if policy.pk else None
+        return Timing.of(row) if row else DEFAULT_TIMINGS[kind]
 
     def bands_for(self, department_id) -> list:
         policy = self.policy(department_id)

@@ -1,6 +1,8 @@
-"""HR's pages for the departments' appraisal policies: which cycles apply, the appeal
-window, the annual rule and flags, the grade bands with their bonus coefficients and the
-guide distribution. A group follows its department until it is given its own."""
+"""HR's pages for the departments' appraisal policies: which cycles apply and when each
+opens and closes (the schedule, checked against the real calendar and the rulebook), the
+appeal window and who rules on appeals, the annual rule and flags, the grade bands with
+their bonus coefficients and the guide distribution. A group follows its department
+until it is given its own."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +15,9 @@ from apps.org.models import Department
 
 from . import permissions as policy
 from . import services
-from .forms import bands_from, policy_forms
+from .forms import bands_from, policy_forms, timing_formset, timings_from
 from .policies import Resolver
+from .schedule import DEFAULT_TIMINGS
 
 
 @login_required
@@ -30,6 +33,11 @@ def policy_list(request):
             "policy": in_force,
             "own": in_force.department_id == department.pk,
             "bands": resolver.bands_for(department.pk),
+            "timings": [
+                (kind, resolver.timing(in_force, kind) if in_force.pk else DEFAULT_TIMINGS[kind])
+                for kind in ("monthly", "quarterly", "annual")
+                if in_force.applies(kind)
+            ],
         })  # fmt: skip
     by_pk = {row["department"].pk: row["department"] for row in rows}
     for row in rows:
@@ -46,10 +54,11 @@ def policy_edit(request, department_pk):
     form, bands = policy_forms(
         request.POST or None, policy=in_force, bands=resolver.bands_for(department.pk)
     )
+    timings = timing_formset(request.POST or None, policy=in_force, resolver=resolver)
     status = 200
     if request.method == "POST":
         status = 400
-        if form.is_valid() and bands.is_valid():
+        if form.is_valid() and bands.is_valid() and timings.is_valid():
             try:
                 with transaction.atomic():
                     services.policy_save(
@@ -57,9 +66,10 @@ def policy_edit(request, department_pk):
                         department=department,
                         data=form.policy_data(),
                         bands=bands_from(bands),
+                        timings=timings_from(timings),
                     )
             except ApplicationError as error:
-                form.add_error(None, str(error.message))
+                _show_error(error, form, timings)
                 status = error.status_code
             else:
                 messages.success(
@@ -73,8 +83,24 @@ def policy_edit(request, department_pk):
             "department": department,
             "form": form,
             "bands": bands,
+            "timings": timings,
             "own": in_force.department_id == department.pk,
             "follows": Department.objects.filter(pk=in_force.department_id).first(),
         },
         status=status,
     )
+
+
+def _show_error(error, form, timings) -> None:
+    """Put the service's message next to its field: a timing ("timing.<kind>.<name>")
+    on its row, anything else on the form."""
+    parts = (error.field or "").split(".")
+    if len(parts) == 3 and parts[0] == "timing":
+        for row in timings:
+            if row.cleaned_data.get("kind") == parts[1] and parts[2] in row.fields:
+                row.add_error(parts[2], str(error.message))
+                return
+    if error.field in form.fields:
+        form.add_error(error.field, str(error.message))
+    else:
+        form.add_error(None, str(error.message))

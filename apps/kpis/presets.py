@@ -8,7 +8,7 @@ from django.db import transaction
 
 from apps.org.models import Department, Position
 
-from .models import AppraisalPolicy, AppraisalTemplate, GradeBand, Indicator
+from .models import AppraisalPolicy, AppraisalTemplate, CycleTiming, GradeBand, Indicator
 from .policies import DEFAULT_BANDS
 
 Q_, L_ = "quantitative", "qualitative"
@@ -552,7 +552,7 @@ DEPARTMENTS = [
     (
         "miniprogram-ops",
         "000",
-        {"monthly": True, "quarterly": False},
+        {"monthly": True, "quarterly": False, "appeal_route": "manager_final"},
         {"ops_manager": MP_MANAGER, "ops_specialist": MP_SPECIALIST, "tech_support": MP_TECH},
     ),
     (
@@ -564,7 +564,7 @@ DEPARTMENTS = [
     (
         "app-ops",
         "002",
-        {"monthly": True, "quarterly": False},
+        {"monthly": True, "quarterly": False, "appeal_route": "director"},
         dict.fromkeys(
             (
                 "ops_manager",
@@ -600,6 +600,53 @@ GROUPS = [
 ]
 
 GUIDE = {"S": 10, "A": 20, "B": 50, "C": 15, "D": 5}
+
+# --- Cycle timing per rulebook (AppraisalPolicy → CycleTiming; apps.kpis.schedule) ------
+# (opens, open_days, self, peer, supervisor, manager review, close by day): opening counts
+# from the period's last working day, stages in working days from the opening day.
+# 000 §9(三)(四), 003 §5(三)(四): 员工每月末提交工作总结, 月度考核于次月上旬进行 — the
+#   summary is due on the month's last working day and manager review closes by the 10th,
+#   also after the National Day week (2025: only 9 and 10 October are working days).
+# 003 adds 同事互评 (a peer-review day). 年度考核于次年1月(份)进行 — annual in January.
+# 004 §6(二): monthly, 次月上旬 as 000/003 (issue 12); annual from the monthly results.
+# 001 §4(二): 季度考核于每季度末进行, 年度考核在每年年末进行 — every stage closes on the
+#   quarter's (year's) last working day.
+# 002: its rulebook sets no cycle dates; it keeps the product's default (monthly from the
+#   first working day after the month, stages on its 3rd/5th/7th/9th working day).
+MONTH_END_003 = ("before_end", 4, 3, 4, 5, 6, 10)
+MONTH_END = ("before_end", 3, 3, 3, 4, 5, 10)
+JANUARY = ("after_end", 1, 15, 15, 15, 15, 31)
+PERIOD_END = ("before_end", 5, 2, 2, 4, 5, 0)
+TIMINGS = {
+    "000": {"monthly": MONTH_END, "annual": JANUARY},
+    "001": {"quarterly": PERIOD_END, "annual": PERIOD_END},
+    "003": {"monthly": MONTH_END_003, "annual": JANUARY},
+    "004": {"monthly": MONTH_END},
+}
+# What a rulebook fixes, which HR's editor may not loosen: {kind: close-by day}.
+RULEBOOK_LIMITS = {
+    "000": {"monthly": 10, "annual": 31},
+    "001": {"quarterly": 0, "annual": 0},
+    "003": {"monthly": 10, "annual": 31},
+    "004": {"monthly": 10},
+}
+TIMING_FIELDS = (
+    "opens",
+    "open_days",
+    "self_days",
+    "peer_days",
+    "supervisor_days",
+    "calibration_days",
+    "close_by_day",
+)
+
+
+def install_timings(policy, rulebook: str) -> None:
+    """The rulebook's cycle timings for `policy`, where it has none of that kind yet."""
+    for kind, values in TIMINGS.get(rulebook, {}).items():
+        CycleTiming.objects.get_or_create(
+            policy=policy, kind=kind, defaults=dict(zip(TIMING_FIELDS, values, strict=True))
+        )
 
 
 def install_indicators() -> dict[str, Indicator]:
@@ -638,6 +685,7 @@ def install() -> dict:
                 GradeBand(policy=policy, grade=g, min_score=m, bonus_coefficient=c)
                 for g, m, c in DEFAULT_BANDS
             )
+        install_timings(policy, rulebook)
         installed[code] = {}
         for position_code, sections in templates.items():
             position = positions.get(position_code)

@@ -37,6 +37,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from . import permissions as policy
+from . import raters, scoring
 from .jobs import late_q
 from .models import (
     RELEASED_STATES,
@@ -98,7 +99,13 @@ def form_list_for(user, *, cycle=None, department=None, state="", text=""):
 
 
 def my_forms(user):
-    return _forms().filter(employee__user=user).order_by("-cycle__period_start")
+    # With its department's schedule: the employee's own deadlines.
+    return (
+        _forms()
+        .select_related("schedule")
+        .filter(employee__user=user)
+        .order_by("-cycle__period_start")
+    )
 
 
 def forms_to_score(user):
@@ -134,16 +141,21 @@ def appeals_to_rule(user):
     from apps.org.authorities import Authority
     from apps.org.permissions import department_q
 
+    from .appeals import to_rule_q
+
     appeals = (
         Appeal.objects.select_related("form__employee", "form__cycle", "form__department")
         .filter(state=Appeal.State.OPEN)
         .exclude(appellant=user)
+        .exclude(form__employee__user=user)
     )
+    # Appeals filed before routes existed have no ruling department: the old rule.
     plain = Q(skip_level=False) & department_q(user, Authority.APPRAISE, field="form__department")
     skip = Q(skip_level=True) & department_q(
         user, Authority.APPRAISE, field="form__department__parent"
     )
-    return appeals.filter(plain | skip).order_by("created_at")
+    legacy = Q(ruling_department__isnull=True) & (plain | skip)
+    return appeals.filter(to_rule_q(user) | legacy).order_by("created_at")
 
 
 def form_for_page(pk) -> AppraisalForm:
@@ -169,12 +181,15 @@ def sections_of(form) -> list[dict]:
         if not sections or sections[-1]["section"].pk != item.section_id:
             sections.append({"section": item.section, "items": []})
         ratings = list(item.ratings.all())
-        peers = [r for r in ratings if r.role == "peer"]
+        peers = [r for r in ratings if r.role in ("peer", "team")]
         item.self_rating = next((r for r in ratings if r.role == "self"), None)
         item.supervisor_rating = next((r for r in ratings if r.role == "supervisor"), None)
         item.peer_scores = [r.score for r in peers]
         item.peer_mean = round(sum(item.peer_scores) / len(item.peer_scores), 2) if peers else None
         item.scale = scale_of(item.indicator)
+        # Who rates it (apps.kpis.raters) and whether it has a target to show a rate of.
+        item.self_rated = raters.rated_by_self(item)
+        item.no_target = scoring.no_target(item.indicator, item.target, item.part_targets)
         sections[-1]["items"].append(item)
     return sections
 

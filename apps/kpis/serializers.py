@@ -14,11 +14,13 @@ from .models import (
     Appeal,
     AppraisalCycle,
     AppraisalForm,
+    AppealRoute,
     AppraisalPolicy,
     AppraisalTemplate,
     CycleKind,
     ExportJob,
     FormItem,
+    CycleTiming,
     GradeBand,
     Indicator,
     PeerReview,
@@ -163,9 +165,40 @@ class PolicySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AppraisalPolicy
+class TimingSerializer(serializers.Serializer):
+    """When a kind of cycle opens and each stage closes, in working days (the policy's
+    own, or the default it follows)."""
+
+    kind = serializers.ChoiceField(choices=CycleKind.choices)
+    opens = serializers.ChoiceField(choices=CycleTiming.Opens.choices)
+    open_days = serializers.IntegerField(min_value=0, max_value=60)
+    self_days = serializers.IntegerField(min_value=0, max_value=60)
+    peer_days = serializers.IntegerField(min_value=0, max_value=60)
+    supervisor_days = serializers.IntegerField(min_value=0, max_value=60)
+    calibration_days = serializers.IntegerField(min_value=0, max_value=60)
+    close_by_day = serializers.IntegerField(
+        min_value=0, max_value=31, allow_null=True, required=False, default=None
+    )
+
+
         fields = [
             "id",
             "department",
+    appeal_route = choice(AppealRoute.choices)
+    timings = serializers.SerializerMethodField()
+
+    @extend_schema_field(TimingSerializer(many=True))
+    def get_timings(self, policy):
+        from .schedule import DEFAULT_TIMINGS, Timing
+
+        own = {t.kind: t for t in policy.timings.all()}
+        return [
+            {
+                "kind": kind,
+                **(Timing.of(own[kind]) if kind in own else DEFAULT_TIMINGS[kind]).__dict__,
+            }
+            for kind in CycleKind.values
+        ]
             "monthly",
             "quarterly",
             "annual",
@@ -177,12 +210,14 @@ class PolicySerializer(serializers.ModelSerializer):
             "excellence_streak",
             "below_standard_grades",
             "bands",
+            "appeal_route",
         ]
 
 
 # --- Configuration: input ---------------------------------------------------------------
 
 
+            "timings",
 class IndicatorInput(serializers.Serializer):
     code = serializers.SlugField(max_length=50)
     name = serializers.CharField(max_length=100)
@@ -281,6 +316,8 @@ class PolicyInput(serializers.Serializer):
 
 
 # --- Cycles -----------------------------------------------------------------------------
+    appeal_route = serializers.ChoiceField(choices=AppealRoute.choices, required=False)
+    timings = TimingSerializer(many=True, required=False)
 
 
 class CycleSerializer(serializers.ModelSerializer):

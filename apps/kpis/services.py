@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -22,11 +23,14 @@ from . import raters, scoring, sources
 from .models import (
     COLLEAGUE_ROLES,
     Appeal,
+    AppealRoute,
     AppraisalCycle,
     AppraisalForm,
     AppraisalPolicy,
     AppraisalTemplate,
     CycleKind,
+    CycleSchedule,
+    CycleTiming,
     FormItem,
     FormState,
     GradeBand,
@@ -214,9 +218,13 @@ def template_save(
 
 
 @transaction.atomic
-def policy_save(*, actor, department, data: dict, bands: list[tuple] | None = None):
-    """A department's appraisal policy and grade bands [(grade, min, coefficient)]."""
+def policy_save(*, actor, department, data: dict, bands: list[tuple] | None = None, timings=None):
+    """A department's appraisal policy, grade bands [(grade, min, coefficient)] and cycle
+    timings [{kind, opens, open_days, self_days, …, close_by_day}], each checked against
+    the real calendar and the department's rulebook (apps.kpis.schedule.problems)."""
     policy.require(policy.is_hr(actor, department), _("Only HR sets appraisal policies."))
+    if timings is not None:
+        _check_timings(department, data, timings)
     if bands is not None:
         grades = [b[0] for b in bands]
         if len(set(grades)) != len(grades):
@@ -239,56 +247,141 @@ def policy_save(*, actor, department, data: dict, bands: list[tuple] | None = No
         GradeBand.objects.bulk_create(
             GradeBand(policy=row, grade=g, min_score=m, bonus_coefficient=c) for g, m, c in bands
         )
-    audit.record(actor=actor, obj=row, action="policy.saved")
+    changes = {}
+    for timing in timings or []:
+        values = {k: v for k, v in timing.items() if k != "kind"}
+        before = CycleTiming.objects.filter(policy=row, kind=timing["kind"]).values(*values).first()
+        CycleTiming.objects.update_or_create(policy=row, kind=timing["kind"], defaults=values)
+        if before != values:
+            changes[f"timing.{timing['kind']}"] = [before, values]
+    audit.record(actor=actor, obj=row, action="policy.saved", changes=changes)
     return row
+
+
+def _check_timings(department, data: dict, timings: list[dict]) -> None:
+    """Refuse a timing that breaks its rulebook (e.g. 次月上旬) on the real calendar,
+    naming the period, the stage and the date (field "timing.<kind>.<name>")."""
+    from .presets import RULEBOOK_LIMITS
+    from .schedule import Timing, problems
+
+    current = Resolver().policy(department.pk)
+    limits = RULEBOOK_LIMITS.get(department.rulebook, {})
+    for row in timings:
+        kind = row["kind"]
+        timing = Timing(**{name: row.get(name) for name in Timing.__dataclass_fields__})
+        if timing.opens == "after_end" and timing.open_days < 1:
+            raise ApplicationError(
+                _("A cycle opening after the period opens on its 1st working day or later."),
+                field=f"timing.{kind}.open_days",
+            )
+        runs = data.get(kind, current.applies(kind))
+        for field, message in problems(
+            kind, timing, today=timezone.localdate(), limit_day=limits.get(kind) if runs else None
+        ):
+            raise ApplicationError(message, field=f"timing.{kind}.{field}")
 
 
 # --- Cycles -------------------------------------------------------------------------
 
 
 def stage_deadlines(kind: str, period_end: dt.date) -> dict:
-    """Monthly and quarterly cycles run in the first working days after the period:
-    self-assessment by the 3rd, peers by the 5th, supervisor by the 7th, manager review
-    by the 9th working day."""
-    calendar = WorkingCalendar.load(period_end, period_end + dt.timedelta(days=40))
-    return {
-        "self_due": calendar.add_working_days(period_end, 3),
-        "peer_due": calendar.add_working_days(period_end, 5),
-        "supervisor_due": calendar.add_working_days(period_end, 7),
-        "calibration_due": calendar.add_working_days(period_end, 9),
-    }
+    """The stage deadlines of a period under the default timing (a department without
+    a timing of its own): the 3rd, 5th, 7th and 9th working day after the period."""
+    from .schedule import DEFAULT_TIMINGS, load_calendar, plan
+
+    cal = load_calendar(period_end, period_end)
+    return plan(kind, period_end, DEFAULT_TIMINGS[kind], cal).dues()
 
 
-def cycle_open(*, actor, kind: str, period_start: dt.date, enqueue=True) -> AppraisalCycle:
-    """Open the cycle of `kind` whose period contains `period_start` (HR by hand, or the
-    beat job with actor=None). Forms are created by the populate job, queued on commit.
-    Opening an open cycle again is a conflict; an interrupted opening resumes."""
+def cycle_schedules_open(
+    *, actor, kind: str, period_start: dt.date, plans: dict
+) -> tuple[AppraisalCycle, list[CycleSchedule]]:
+    """Create the cycle of `kind` and period (once) and the schedules of the departments
+    in `plans` ({policy department or None: schedule.Plan}) it does not have yet, with
+    an audit row each. The unique constraints and a row lock on the cycle make a second
+    run — or a second worker at the same moment — create nothing. Returns the cycle and
+    the schedules this call created; the populate job then creates their forms."""
+    start, end = period_of(kind, period_start)
+    with transaction.atomic():
+        cycle, created = AppraisalCycle.objects.get_or_create(
+            kind=kind,
+            period_start=start,
+            defaults={"period_end": end, "opened_by": actor, "opened_at": timezone.now()},
+        )
+        if created:
+            audit.record(actor=actor, obj=cycle, action="cycle.opened", to_state=cycle.state)
+        cycle = AppraisalCycle.objects.select_for_update().get(pk=cycle.pk)
+        existing = set(cycle.schedules.values_list("department_id", flat=True))
+        new = CycleSchedule.objects.bulk_create(
+            CycleSchedule(
+                cycle=cycle, department_id=owner, opened_by=actor, opens_on=p.opens_on, **p.dues()
+            )
+            for owner, p in plans.items()
+            if owner not in existing
+        )
+        for row in new:
+            audit.record(
+                actor=actor,
+                obj=row,
+                action="cycle.schedule_opened",
+                to_state=row.state,
+                comment=str(row.department or _("Default policy")),
+                changes={k: [None, str(v)] for k, v in plans[row.department_id].dues().items()},
+            )
+        if new:
+            # The cycle's dates: when every department has closed each stage.
+            latest = cycle.schedules.aggregate(
+                **{name: Max(name) for name in ("self_due", "peer_due", "supervisor_due",
+                                                "calibration_due")}
+            )  # fmt: skip
+            for name, value in latest.items():
+                setattr(cycle, name, value)
+            cycle.save(update_fields=list(latest))
+    return cycle, new
+
+
+def cycle_open(
+    *, actor, kind: str, period_start: dt.date, department=None, enqueue=True
+) -> AppraisalCycle:
+    """HR opens the cycle of `kind` whose period contains `period_start` by hand, for
+    every department whose policy runs it (or for `department`'s policy only), on each
+    department's own timing. A department may open once its policy's opening day has
+    come (a period long over is planned from today). Forms are created by the populate
+    job, queued on commit. Opening again with nothing new is a conflict; an interrupted
+    opening resumes."""
+    from .cycles import plans_for_hr
+
     if actor is not None:
         policy.require(policy.can_run_cycles(actor), _("Only HR opens appraisal cycles."))
     if kind not in CycleKind.values:
         raise ApplicationError(_("Choose monthly, quarterly or annual."), field="kind")
-    start, end = period_of(kind, period_start)
-    if end >= timezone.localdate() and kind != CycleKind.ANNUAL:
+    start, _end = period_of(kind, period_start)
+    resolver = Resolver()
+    owner = ...
+    if department is not None:
+        owner = resolver.owner(department.pk)
+        if not resolver.policy(department.pk).applies(kind):
+            raise ApplicationError(
+                _("The policy of %(d)s does not run this kind of appraisal.")
+                % {"d": department.label},
+                field="kind",
+            )
+    plans, later = plans_for_hr(kind, start, timezone.localdate(), owner=owner, resolver=resolver)
+    if not plans:
+        if later:
+            raise ApplicationError(
+                _("Under the departments' policies this period opens on %(d)s at the earliest.")
+                % {"d": later[0]},
+                field="period_start",
+            )
         raise ApplicationError(
-            _("The period ends on %(d)s; appraise it once it is over.") % {"d": end},
-            field="period_start",
+            _("No department's policy runs this kind of appraisal for anyone."), field="kind"
         )
     with transaction.atomic():
-        deadlines = stage_deadlines(kind, end) if kind != CycleKind.ANNUAL else {}
-        cycle, created = AppraisalCycle.objects.select_for_update().get_or_create(
-            kind=kind,
-            period_start=start,
-            defaults={
-                "period_end": end,
-                "opened_by": actor,
-                "opened_at": timezone.now(),
-                **deadlines,
-            },
-        )
-        if not created and cycle.state != AppraisalCycle.State.OPENING:
+        cycle, new = cycle_schedules_open(actor=actor, kind=kind, period_start=start, plans=plans)
+        opening = cycle.schedules.filter(state=AppraisalCycle.State.OPENING).exists()
+        if not new and not opening:
             raise ConflictError(_("%(c)s is already open.") % {"c": cycle.label})
-        if created:
-            audit.record(actor=actor, obj=cycle, action="cycle.opened", to_state=cycle.state)
     if enqueue:
         from . import tasks
 
@@ -916,7 +1009,12 @@ def form_record_interview(
 
 @transaction.atomic
 def appeal_file(*, actor, form: AppraisalForm, reason: str, skip_level: bool = False) -> Appeal:
-    """The employee appeals within the window; a skip-level appeal goes to the director."""
+    """The employee appeals within the window, to whoever the department's policy says
+    rules (apps.kpis.appeals): its manager, or over them to the director (skip-level;
+    always so where the policy routes appeals to the director, never where the
+    manager's ruling is final)."""
+    from . import appeals
+
     form = _locked_form(form)
     policy.require(policy.can_appeal(actor, form), _("Only the appraised employee may appeal."))
     if hasattr(form, "appeal") and Appeal.objects.filter(form=form).exists():
@@ -929,21 +1027,33 @@ def appeal_file(*, actor, form: AppraisalForm, reason: str, skip_level: bool = F
         )
     if not reason.strip():
         raise ApplicationError(_("Give the reason for your appeal."), field="reason")
+    resolver = Resolver()
+    route = appeals.route_of(form, resolver)
+    if route == AppealRoute.MANAGER_FINAL and skip_level:
+        raise ApplicationError(
+            _("In %(d)s the manager investigates and rules on appeals, and the ruling is "
+              "final: there is no skip-level appeal.") % {"d": form.department.label},
+            field="skip_level",
+        )  # fmt: skip
+    skip_level = skip_level or route == AppealRoute.DIRECTOR
     if skip_level:
         from apps.org.authorities import Authority
         from apps.org.permissions import has_authority
 
         if not has_authority(actor, Authority.SKIP_LEVEL_APPEAL):
             raise PermissionDenied(_("You do not hold the skip-level appeal right."))
-        if form.department.parent_id is None:
-            raise ApplicationError(
-                _("There is no level above this department."), field="skip_level"
-            )
+    ruled_in = appeals.ruling_department(
+        appeals.policy_department(form, resolver), route=route, skip_level=skip_level
+    )
+    if ruled_in is None:
+        raise ApplicationError(_("There is no level above this department."), field="skip_level")
     appeal = Appeal.objects.create(
         form=form,
         appellant=actor,
         reason=reason.strip(),
         skip_level=skip_level,
+        route=route,
+        ruling_department=ruled_in,
         score_before=form.total_score,
     )
     form.state = S.APPEALED
@@ -955,14 +1065,13 @@ def appeal_file(*, actor, form: AppraisalForm, reason: str, skip_level: bool = F
         from_state=S.RELEASED,
         to_state=S.APPEALED,
         comment=appeal.reason,
+        changes={"ruled_in": [None, str(ruled_in)], "route": [None, route]},
     )
-    handler = form.supervisor
-    if skip_level and handler is not None:
-        handler = handler.supervisor
-    if handler is not None:
+    handlers = appeals.rulers(appeal)
+    if handlers:
         transaction.on_commit(
             lambda: notify(
-                recipients=[handler.user],
+                recipients=handlers,
                 title=format_lazy(
                     gettext_lazy("{name} appealed an appraisal result"), name=form.employee.name
                 ),
@@ -983,12 +1092,14 @@ def appeal_rule(
     appeal.form = form
     if appeal.appellant_id == actor.pk:
         raise PermissionDenied(_("You cannot rule on your own appeal."))
-    policy.require(
-        policy.can_rule(actor, appeal),
-        _("A skip-level appeal is ruled by the level above the department.")
-        if appeal.skip_level
-        else _("Only the department's manager rules on this appeal."),
-    )
+    if not policy.can_rule(actor, appeal):
+        raise PermissionDenied(
+            _("This appeal is ruled by the appraiser of %(d)s (the director, over the manager).")
+            % {"d": appeal.ruling_department or appeal.form.department.parent}
+            if appeal.skip_level
+            else _("Only the manager of %(d)s rules on this appeal.")
+            % {"d": appeal.ruling_department or appeal.form.department}
+        )
     if appeal.state != Appeal.State.OPEN:
         raise ConflictError(_("This appeal has already been ruled on."))
     if decision not in (Appeal.State.UPHELD, Appeal.State.ADJUSTED):
@@ -1028,7 +1139,8 @@ def appeal_rule(
         action=f"appeal.{decision}",
         from_state=S.APPEALED,
         to_state=S.LOCKED,
-        comment=appeal.ruling_reason,
+        comment=appeal.ruling_reason
+        + (" (final)" if appeal.route == AppealRoute.MANAGER_FINAL else ""),
         changes={"total_score": [str(appeal.score_before), str(appeal.score_after)]},
     )
     transaction.on_commit(

@@ -16,8 +16,9 @@ from apps.core.imports import ImportRejected
 from apps.org.models import Department, Employee
 
 from . import export as sheet_export
-from . import jobs, selectors, services
+from . import jobs, raters, selectors, services
 from . import permissions as policy
+from .appeals import route_of
 from .forms import ActualsImportForm
 from .models import Appeal, AppraisalCycle, AppraisalForm, CycleKind, ExportJob, PeerReview
 
@@ -82,6 +83,7 @@ def _form_context(request, form, **extra):
             .order_by("employee_no")
         )
     appeal = Appeal.objects.filter(form=form).first()
+    can_appeal = policy.can_appeal(user, form) and form.state == "released" and not appeal
     sections = selectors.sections_of(form)
     errors = extra.pop("errors", {})
     for block in sections:
@@ -99,7 +101,9 @@ def _form_context(request, form, **extra):
         "colleagues": colleagues,
         "can_calibrate": policy.can_calibrate(user, form) and form.state == "calibration",
         "can_interview": policy.can_interview(user, form) and form.is_released,
-        "can_appeal": policy.can_appeal(user, form) and form.state == "released" and not appeal,
+        "can_appeal": can_appeal,
+        # Only when the appeal form shows: the policy says who rules (apps.kpis.appeals).
+        "appeal_route": route_of(form) if can_appeal else "",
         "appeal": appeal,
         "can_rule": appeal is not None and appeal.state == "open" and policy.can_rule(user, appeal),
         "is_own": policy.is_own(user, form),
@@ -263,9 +267,7 @@ def peer_review(request, pk):
     if review.reviewer.user_id != request.user.pk:
         raise NotFound(_("There is no peer review here you may open."))
     form = review.form
-    items = list(
-        form.items.select_related("indicator", "section").filter(indicator__kind="qualitative")
-    )
+    items = raters.review_items(review)  # only what this colleague is asked to rate
     mine = {r.item_id: r.score for r in review.ratings.all()}
     errors = {}
     status = 200
@@ -372,6 +374,7 @@ def cycle_dashboard(request, pk):
             "departments": Department.objects.filter(
                 pk__in=AppraisalForm.objects.filter(cycle=cycle).values("department_id")
             ).order_by("path"),
+            "schedules": cycle.schedules.select_related("department"),
             "progress": selectors.cycle_progress(cycle, department=department),
             "late": Paginator(selectors.late_forms(cycle, department=department), 20).get_page(
                 request.GET.get("page")

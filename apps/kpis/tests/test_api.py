@@ -140,7 +140,12 @@ def test_cycle_open_and_hr_actions(monthly_cycle, api_for, users, org):
     assert bad.status_code == 400 and bad.json()["field"] == "kind"
     future = hr.post(
         f"{API}/cycles/",
-        {"kind": "monthly", "period_start": timezone.localdate().isoformat()},
+        # Next month: no department's policy opens it yet (the current one may be, on
+        # its last working days: 次月上旬 departments open before the month ends).
+        {
+            "kind": "monthly",
+            "period_start": (timezone.localdate() + dt.timedelta(days=40)).isoformat(),
+        },
         format="json",
     )
     assert future.status_code == 400 and future.json()["field"] == "period_start"

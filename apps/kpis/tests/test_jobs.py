@@ -119,9 +119,11 @@ def test_reminders_once_a_day_before_deadlines(monthly_cycle, people):
 
 @pytest.mark.postgres
 def test_open_due_cycles_opens_last_month_once(kpi_presets):
-    today = timezone.localdate()
-    first = jobs.open_due_cycles(today)
-    assert len(first) == 1
-    assert jobs.open_due_cycles(today) == []
+    # 2 March 2026: February's appraisal of 000/003/004 runs until 3 March (次月上旬).
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
+        today = timezone.localdate()
+        first = jobs.open_due_cycles(today)
+        assert len(first) == 1
+        assert jobs.open_due_cycles(today) == []
     start, _end = previous_period("monthly", today)
     assert AppraisalCycle.objects.get(pk=first[0]).period_start == start

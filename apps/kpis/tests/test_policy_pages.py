@@ -18,12 +18,31 @@ BANDS = [("S", 90, "1.50"), ("A", 80, "1.20"), ("B", 65, "1.00"), ("C", 50, "0.8
          ("D", 0, "0.40")]  # fmt: skip
 
 
-def _post(bands=BANDS, **fields):
+# The schedule rows as the editor shows them for 003 (its preset timing).
+TIMINGS = [
+    ("monthly", "before_end", 4, 3, 4, 5, 6, 10),
+    ("quarterly", "after_end", 1, 2, 4, 6, 8, ""),
+    ("annual", "after_end", 1, 15, 15, 15, 15, 31),
+]
+TIMING_FIELDS = ("kind", "opens", "open_days", "self_days", "peer_days", "supervisor_days",
+                 "calibration_days", "close_by_day")  # fmt: skip
+
+
+def _timings(rows=TIMINGS) -> dict:
+    data = {"timing-TOTAL_FORMS": len(rows), "timing-INITIAL_FORMS": len(rows)}
+    for i, row in enumerate(rows):
+        values = zip(TIMING_FIELDS, row, strict=True)
+        data.update({f"timing-{i}-{name}": value for name, value in values})
+    return data
+
+
+def _post(bands=BANDS, timings=TIMINGS, **fields):
     data = {
         "monthly": "on", "annual": "on", "annual_rule": "all_mean",
-        "appeal_working_days": 7, "anonymous_peers": "on", "excellent_grades": "SA",
-        "excellence_streak": 3, "below_standard_grades": "D",
+        "appeal_working_days": 7, "appeal_route": "manager", "anonymous_peers": "on",
+        "excellent_grades": "SA", "excellence_streak": 3, "below_standard_grades": "D",
         "bands-TOTAL_FORMS": len(bands), "bands-INITIAL_FORMS": len(bands),
+        **_timings(timings),
     }  # fmt: skip
     for i, (grade, score, coefficient) in enumerate(bands):
         data.update({

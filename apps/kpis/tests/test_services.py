@@ -62,7 +62,10 @@ def test_only_hr_opens_cycles_and_not_for_a_running_period(kpi_presets, users):
         )
     with pytest.raises(ApplicationError) as error:
         services.cycle_open(
-            actor=users["hr"], kind="monthly", period_start=timezone.localdate(), enqueue=False
+            actor=users["hr"],
+            kind="monthly",
+            period_start=timezone.localdate() + dt.timedelta(days=40),  # not open yet
+            enqueue=False,
         )
     assert error.value.field == "period_start"
 
