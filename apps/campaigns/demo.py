@@ -279,7 +279,7 @@ def _drive(spec, campaign_type, today):
     campaign.refresh_from_db()
     if state == "over_budget":
         services.spend_record(
-            actor=owner,
+            actor=approver,  # the manager holds spend_budget
             campaign=campaign,
             budget_line=budget_lines[0],
             amount=campaign.approved_budget - D("200"),
@@ -296,7 +296,7 @@ def _drive(spec, campaign_type, today):
     share = D("0.85") if state == "evaluated" else D("0.45")
     for line in budget_lines:
         services.spend_record(
-            actor=owner,
+            actor=approver,
             campaign=campaign,
             budget_line=line,
             amount=(line.amount * share).quantize(D("0.01")),

@@ -4,6 +4,7 @@ this module; nothing else decides who may see or do what with a campaign.
 - view: the 知情权 (view_department) in the campaign's department, or being on its team;
 - plan: plan_campaign in the department (create a plan there, log in its campaigns);
 - log: the owner and the team, and anyone who may plan in the department;
+- spend: spend_budget in the department (the budget's holder, not the team);
 - approve: approve_campaign in the department (manager step); above the department's
   threshold also approve_campaign over the company (director step). Never the owner.
 """
@@ -70,6 +71,12 @@ def can_edit_plan(user, campaign) -> bool:
 
 def can_log(user, campaign) -> bool:
     return is_team(user, campaign) or can_plan_in(user, campaign.department)
+
+
+def can_spend(user, campaign) -> bool:
+    """Recording spend commits the department's money: it takes spend_budget there
+    (seed 002: 对本部门预算内资金的支配权), whether or not one is on the team."""
+    return org_policy.has_authority(user, A.SPEND_BUDGET, campaign.department)
 
 
 def can_record_metrics(user, campaign) -> bool:

@@ -669,7 +669,12 @@ def spend_record(
     campaign = _lock(campaign)
     if campaign.state not in Campaign.SPENDING_STATES:
         raise ConflictError(_("Spend is recorded between approval and the close-out."))
-    policy.require(policy.can_log(actor, campaign), _("Only the campaign's team records spend."))
+    # Spend commits the department's money (spend_budget), not just the team's log.
+    policy.require(
+        policy.can_spend(actor, campaign),
+        _("Recording spend takes the authority “%(a)s” in %(d)s.")
+        % {"a": policy.A.SPEND_BUDGET.label, "d": campaign.department.label},
+    )
     if budget_line.campaign_id != campaign.pk:
         raise ApplicationError(_("Choose a budget line of this campaign."), field="budget_line")
     amount = _money(amount, field_name="amount")

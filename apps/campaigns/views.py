@@ -211,7 +211,7 @@ def _page_context(request, campaign, **bound):
             "close_out": state == S.FINISHED and policy.can_run(user, campaign),
             "cancel": campaign.is_open and policy.can_cancel(user, campaign),
             "log": can_log and state in Campaign.LOGGING_STATES,
-            "spend": can_log and state in Campaign.SPENDING_STATES,
+            "spend": policy.can_spend(user, campaign) and state in Campaign.SPENDING_STATES,
             "prizes": can_log and state in Campaign.LOGGING_STATES and campaign.prizes.all(),
             "metrics": policy.can_record_metrics(user, campaign)
             and state in Campaign.LOGGING_STATES + (S.EVALUATED,),

@@ -69,7 +69,7 @@ def test_over_budget_spend_then_increase_through_the_api(users, api_for):
     api = api_for(users["specialist"])
     line = campaign.budget_lines.first().pk
     url = f"/api/v1/campaigns/{campaign.pk}/spends/"
-    response = api.post(
+    response = api_for(users["manager"]).post(
         url, {"budget_line": line, "amount": "10001", "spent_on": "2026-10-01"}, format="json"
     )
     assert response.status_code == 400
@@ -84,6 +84,10 @@ def test_over_budget_spend_then_increase_through_the_api(users, api_for):
     )
     assert response.json()["state"] == "approved"
     response = api.post(
+        url, {"budget_line": line, "amount": "10001", "spent_on": "2026-10-01"}, format="json"
+    )
+    assert response.status_code == 403  # the team logs; spend takes spend_budget
+    response = api_for(users["manager"]).post(
         url, {"budget_line": line, "amount": "10001", "spent_on": "2026-10-01"}, format="json"
     )
     assert response.status_code == 201

@@ -81,11 +81,19 @@ def test_plan_approve_run_log_and_close_out(browser_page, people, org):
     expect(page.locator("[data-testid=log-entry]")).to_have_count(2)
     assert page.url.rstrip("#") == url  # stayed on the page
 
+    # The spend commits the department's money: the manager (spend_budget) records it.
+    assert page.locator("[data-testid=spend-form]").count() == 0
+    _log_out(page)
+    log_in(page, "manager")
+    page.goto(url)
     page.select_option("[data-testid=spend-form] select[name=budget_line]", index=1)
     page.fill("[data-testid=spend-form] input[name=amount]", "6000")
     page.fill("[data-testid=spend-form] input[name=spent_on]", "2026-11-02")
     page.click("[data-testid=spend-form-submit]")
     page.wait_for_selector("[data-testid=spend-row]")
+    _log_out(page)
+    log_in(page, "specialist")
+    page.goto(url)
 
     form = "[data-testid=metrics-form]"
     page.select_option(f"{form} select[name=channel]", "wechat")

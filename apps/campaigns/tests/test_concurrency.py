@@ -21,7 +21,7 @@ def test_two_spends_at_once_cannot_pass_the_budget_together(users):
 
     def spend():
         return services.spend_record(
-            actor=users["specialist"], campaign=campaign, budget_line=line, amount="6000",
+            actor=users["manager"], campaign=campaign, budget_line=line, amount="6000",
             spent_on=dt.date(2026, 10, 2),
         )  # fmt: skip
 

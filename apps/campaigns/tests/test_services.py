@@ -273,7 +273,7 @@ def test_spend_within_budget_is_recorded(users):
     campaign = approved_campaign(users)
     line = campaign.budget_lines.first()
     services.spend_record(
-        actor=users["specialist"],
+        actor=users["manager"],  # spend_budget: the budget holder records spend
         campaign=campaign,
         budget_line=line,
         amount="400.50",
@@ -288,7 +288,7 @@ def test_zero_or_negative_spend_is_refused(users, amount):
     campaign = approved_campaign(users)
     with pytest.raises(ApplicationError) as error:
         services.spend_record(
-            actor=users["specialist"],
+            actor=users["manager"],
             campaign=campaign,
             budget_line=campaign.budget_lines.first(),
             amount=amount,
@@ -301,7 +301,7 @@ def test_over_budget_spend_is_refused_until_an_increase_is_approved(users):
     campaign = approved_campaign(users)
     line = campaign.budget_lines.first()
     services.spend_record(
-        actor=users["specialist"],
+        actor=users["manager"],  # spend_budget: the budget holder records spend
         campaign=campaign,
         budget_line=line,
         amount="9000",
@@ -309,7 +309,7 @@ def test_over_budget_spend_is_refused_until_an_increase_is_approved(users):
     )
     with pytest.raises(ApplicationError) as error:
         services.spend_record(
-            actor=users["specialist"],
+            actor=users["manager"],
             campaign=campaign,
             budget_line=line,
             amount="1500",
@@ -333,7 +333,7 @@ def test_over_budget_spend_is_refused_until_an_increase_is_approved(users):
     increase.refresh_from_db()
     assert increase.state == BudgetIncrease.State.APPROVED
     services.spend_record(
-        actor=users["specialist"],
+        actor=users["manager"],  # spend_budget: the budget holder records spend
         campaign=campaign,
         budget_line=line,
         amount="1500",
@@ -377,7 +377,7 @@ def test_spend_before_approval_is_refused(users):
     campaign = make_campaign(users["specialist"])
     with pytest.raises(ConflictError):
         services.spend_record(
-            actor=users["specialist"],
+            actor=users["manager"],
             campaign=campaign,
             budget_line=campaign.budget_lines.first(),
             amount="1",

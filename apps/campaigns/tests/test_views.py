@@ -52,7 +52,7 @@ def _log_spend_measure(users, campaign, start, size):
             text=f"进展{i}",
         )
         services.spend_record(
-            actor=users["specialist"],
+            actor=users["manager"],
             campaign=campaign,
             budget_line=line,
             amount="1",
@@ -148,7 +148,7 @@ def test_plan_form_shows_errors_next_to_fields_and_stores_nothing(users, client_
 
 def test_over_budget_spend_shows_the_message_next_to_the_amount(users, client_for):
     campaign = approved_campaign(users)
-    response = client_for(users["specialist"]).post(
+    response = client_for(users["manager"]).post(
         reverse("campaigns:spend_add", args=[campaign.pk]),
         {
             "budget_line": campaign.budget_lines.first().pk,
