@@ -8,13 +8,17 @@ import re
 from dataclasses import dataclass
 
 import nh3
-from django.db.models import Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q, Value
+from django.db.models.functions import Concat
+from django.db.models.lookups import Contains, StartsWith
 from django.utils import timezone
+from guardian.models import UserObjectPermission
 
 from apps.content import permissions as policy
 from apps.content.models import ContentItem, ContentPlan, ContentVersion, ReviewAction
 from apps.org import permissions as org_policy
-from apps.org.authorities import Authority
+from apps.org.authorities import Authority, Scope
+from apps.org.models import Assignment
 
 State = ContentItem.State
 
@@ -61,9 +65,48 @@ def my_open_items(user):
     )
 
 
+def author_has_priority():
+    """True for an item whose author holds content_priority (seed 002: 有内容优先使用权)
+    over the item's department today, through a post (department, subtree or company
+    scope) or a delegation (the department or an ancestor). One correlated subquery."""
+    on_post = (
+        Assignment.objects.active_on()
+        .filter(
+            employee__user=OuterRef("author"),
+            employee__is_active=True,
+            post__authorities__authority=Authority.CONTENT_PRIORITY,
+        )
+        .filter(
+            Q(post__department=OuterRef("department"))
+            | Q(
+                StartsWith(OuterRef("department__path"), F("post__department__path")),
+                post__authorities__scope=Scope.SUBTREE,
+            )
+            | Q(post__authorities__scope=Scope.COMPANY)
+        )
+    )
+    delegated = (
+        UserObjectPermission.objects.filter(
+            user=OuterRef("author"),
+            permission__codename=Authority.CONTENT_PRIORITY,
+            content_type__app_label="org",
+            content_type__model="department",
+        )
+        .annotate(segment=Concat(Value("/"), "object_pk", Value("/")))
+        .filter(Contains(OuterRef("department__path"), F("segment")))
+    )
+    return Q(Exists(on_post)) | Q(Exists(delegated))
+
+
 def review_queue_for(user, *, department=None, channel=None, author=None, due="", sort="due"):
-    """What waits for `user`: items whose current step they may act on, not their own."""
-    items = _base().filter(policy.review_queue_q(user))
+    """What waits for `user`: items whose current step they may act on, not their own.
+    Items of authors holding content_priority come first (内容优先使用权: their content
+    is reviewed first), each group in the chosen order."""
+    items = (
+        _base()
+        .filter(policy.review_queue_q(user))
+        .annotate(priority=ExpressionWrapper(author_has_priority(), output_field=BooleanField()))
+    )
     if department:
         items = items.filter(department=department)
     if channel:
@@ -75,7 +118,7 @@ def review_queue_for(user, *, department=None, channel=None, author=None, due=""
         items = items.filter(step_due_at__lt=now)
     elif due == "today":
         items = items.filter(step_due_at__gte=now, step_due_at__lt=now + dt.timedelta(days=1))
-    return items.order_by(*QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
+    return items.order_by("-priority", *QUEUE_SORTS.get(sort, QUEUE_SORTS["due"]))
 
 
 _COUNT_ATTR = "_content_queue_count"
