@@ -31,5 +31,6 @@ urlpatterns = [
         name="power_request_decide",
     ),
     path("positions/", views.position_list, name="positions"),
+    path("authorities/", views.authority_catalogue, name="authority_catalogue"),
     path("positions/<int:pk>/", views.position_detail, name="position_detail"),
 ]

@@ -16,7 +16,7 @@ from apps.core import profile
 from apps.core.errors import ApplicationError, PermissionDenied
 from apps.core.forms import apply_service_error
 from apps.core.selectors import audit_trail_of
-from apps.org import escalation, selectors, services
+from apps.org import catalogue, escalation, selectors, services
 from apps.org import permissions as policy
 from apps.org.authorities import Authority
 from apps.org.forms import (
@@ -393,6 +393,18 @@ def power_request_decide(request, pk, decision):
 @login_required
 def position_list(request):
     return render(request, "org/position_list.html", {"positions": selectors.position_list()})
+
+
+@login_required
+def authority_catalogue(request):
+    """Each post's rights in its rulebook's words beside the authorities that carry
+    them, for the departments the user may see."""
+    departments = policy.departments_where(request.user, Authority.VIEW_DEPARTMENT)
+    return render(
+        request,
+        "org/authority_catalogue.html",
+        {"catalogue": catalogue.authority_catalogue(departments)},
+    )
 
 
 @login_required
