@@ -465,8 +465,9 @@ class FormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=s.AppealInput, responses={201: s.FormDetailSerializer})
     @action(detail=True, methods=["post"])
     def appeal(self, request, pk=None):
-        """The employee appeals (申诉) within the window; skip-level (越级申诉) goes to the
-        director."""
+        """The employee appeals (申诉) within the window, to whoever the department's
+        appeal route names: its manager, or over them to the director (越级申诉: always
+        where the route is the director's, refused where the manager's ruling is final)."""
         data = _validated(s.AppealInput, request.data)
         services.appeal_file(
             actor=request.user,
@@ -479,7 +480,8 @@ class FormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=s.RulingInput, responses={200: s.FormDetailSerializer})
     @action(detail=True, methods=["post"])
     def ruling(self, request, pk=None):
-        """The manager (or the director, for a skip-level appeal) rules (裁决)."""
+        """The appraiser of the appeal's ruling department rules (裁决): the department's
+        manager, or the director for a skip-level appeal; anyone else gets 403."""
         data = _validated(s.RulingInput, request.data)
         form = self._form(pk)
         appeal = Appeal.objects.filter(form=form).first()
