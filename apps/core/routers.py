@@ -15,8 +15,9 @@ class _NumericLookup:
         field = getattr(viewset, "lookup_field", "pk")
         if field in ("pk", "id") and getattr(viewset, "lookup_value_regex", None) is None:
             kwarg = getattr(viewset, "lookup_url_kwarg", None) or field
+            value = NUMERIC_LOOKUP if self._use_regex else "int"  # path converters
             return self._base_pattern.format(
-                lookup_prefix=lookup_prefix, lookup_url_kwarg=kwarg, lookup_value=NUMERIC_LOOKUP
+                lookup_prefix=lookup_prefix, lookup_url_kwarg=kwarg, lookup_value=value
             )
         return super().get_lookup_regex(viewset, lookup_prefix)
 
