@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core import login_throttle
 from apps.core.client_address import client_address
+from apps.core.validation import validate_single_line
 
 
 class ThrottledLoginMixin:
@@ -71,9 +72,16 @@ class BootstrapFormMixin:
 
     def style(self):
         """Give every field its Bootstrap class; call it again after adding fields in a
-        subclass's __init__ (it adds nothing twice)."""
+        subclass's __init__ (it adds nothing twice). A one-line text box (a name, a title)
+        also refuses line breaks and tabs, which its widget cannot type."""
         for field in self.fields.values():
             widget = field.widget
+            if (
+                isinstance(field, forms.CharField)
+                and getattr(widget, "input_type", None) == "text"
+                and validate_single_line not in field.validators
+            ):
+                field.validators.append(validate_single_line)
             if getattr(widget, "input_type", None) == "checkbox":
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):

@@ -64,6 +64,30 @@ def test_every_django_form_has_the_rules():
     assert AnyForm({"day": "2026-05-01", "at": "2026-05-01 10:00", "note": "a\nb"}).is_valid()
 
 
+def test_a_one_line_box_of_the_site_s_forms_refuses_line_breaks():
+    from apps.core.forms import BootstrapFormMixin
+
+    class PageForm(BootstrapFormMixin, forms.Form):
+        title = forms.CharField()
+        body = forms.CharField(widget=forms.Textarea)
+
+    assert not PageForm({"title": "两\n行", "body": "x"}).is_valid()
+    assert PageForm({"title": "一行", "body": "两\n行\t"}).is_valid()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["新\n部门", "新\x07部门"])
+def test_a_department_page_refuses_a_name_with_control_characters(client_for, users, org, name):
+    before = (Department.objects.count(), AuditEntry.objects.count())
+    response = client_for(users["hr"]).post(
+        f"/org/departments/{org['wechat'].pk}/new/",
+        {"name": name, "code": "new-dept", "kind": "group"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors["name"]
+    assert (Department.objects.count(), AuditEntry.objects.count()) == before
+
+
 # --- On the API, refused with a message and nothing written --------------------------------
 
 
