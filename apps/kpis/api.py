@@ -16,8 +16,8 @@ from apps.core import files
 from apps.core.errors import ApplicationError, NotFound
 from apps.org.models import Department
 
+from . import attendance, jobs, raters, selectors, services
 from . import export as sheet_export
-from . import jobs, selectors, services
 from . import permissions as policy
 from . import serializers as s
 from .models import (
@@ -178,6 +178,7 @@ class TemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             name_en=data.get("name_en", ""),
             rulebook=data.get("rulebook", ""),
             sections=sections,
+            self_scored=data.get("self_scored", True),
         )
         return Response(
             s.TemplateSerializer(self.get_queryset().get(pk=template.pk)).data,
@@ -227,16 +228,16 @@ class PolicyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = _validated(s.PolicyInput, request.data)
         department = data.pop("department")
         bands = data.pop("bands", None)
-        row = services.policy_save(
         timings = data.pop("timings", None)
+        row = services.policy_save(
             actor=request.user,
             department=department,
             data=data,
             bands=None
             if bands is None
             else [(b["grade"], b["min_score"], b["bonus_coefficient"]) for b in bands],
-        )
             timings=None if timings is None else [dict(t) for t in timings],
+        )
         return Response(s.PolicySerializer(self.get_queryset().get(pk=row.pk)).data)
 
 
@@ -427,13 +428,25 @@ class FormViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @extend_schema(request=s.ActualInput, responses={200: s.FormDetailSerializer})
     @action(detail=True, methods=["post"])
     def actual(self, request, pk=None):
-        """Type in the actual of a quantitative indicator (supervisor or HR)."""
+        """Type in the actual of a quantitative indicator (supervisor or HR); for a
+        composite one, `parts`: the figure of each sub-measure."""
         data = _validated(s.ActualInput, request.data)
         form = self._form(pk)
         item = FormItem.objects.filter(form=form, pk=data["item"]).first()
         if item is None:
             raise ApplicationError(_("That indicator is not on this form."), field="item")
-        services.item_set_actual(actor=request.user, item=item, actual=data["actual"])
+        services.item_set_actual(
+            actor=request.user, item=item, actual=data.get("actual"), parts=data.get("parts")
+        )
+        return self._detail(pk)
+
+    @extend_schema(request=s.AttendanceInput, responses={200: s.FormDetailSerializer})
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        """HR enters the period's attendance (考勤): days absent without leave, late
+        arrivals, early departures; indicators scored from attendance are rescored."""
+        data = _validated(s.AttendanceInput, request.data)
+        attendance.attendance_record_set(actor=request.user, form=self._form(pk), **data)
         return self._detail(pk)
 
     @extend_schema(request=s.CalibrateInput, responses={200: s.FormDetailSerializer})
@@ -549,9 +562,39 @@ class PeerReviewViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
+    def _own(self, pk) -> PeerReview:
+        """A review the caller was asked to write; anyone else gets 404."""
+        review = self._base().filter(pk=pk, reviewer__user=self.request.user).first()
+        if review is None:
+            raise NotFound(_("There is no peer review here you may open."))
+        return review
+
+    @extend_schema(responses={200: s.PeerReviewItemsSerializer})
+    @action(detail=True, methods=["get"])
+    def items(self, request, pk=None):
+        """The indicators you are asked to rate in this review (names, descriptions,
+        scale and levels) with your scores so far: POST `scores` {id: 0–100} to
+        submit/."""
+        review = self._own(pk)
+        given = {r.item_id: r.score for r in review.ratings.all()}
+        items = raters.review_items(review)
+        for item in items:
+            item.rated_as = raters.colleague_role(item)
+            item.score = given.get(item.pk)
+        body = {
+            "review": review.pk,
+            "state": review.state,
+            "appraisee": review.form.employee,
+            "cycle_label": review.form.cycle.label,
+            "items": items,
+        }
+        return Response(s.PeerReviewItemsSerializer(body).data)
+
     @extend_schema(request=s.PeerReviewInput, responses={200: s.PeerReviewSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
+        """Submit your scores (0–100) for every indicator of items/ and a comment.
+        Scores for indicators you are not asked to rate are refused."""
         data = _validated(s.PeerReviewInput, request.data)
         review = self._base().filter(pk=pk, reviewer__user=request.user).first()
         if review is None:

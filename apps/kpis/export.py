@@ -62,30 +62,45 @@ def _indicators(cycle, department=None):
     return [indicators[pk] for pk in order]
 
 
+def _has_rate(indicator) -> bool:
+    """Indicators with a completion rate get a column for it next to their score."""
+    return indicator.needs_target or indicator.is_composite
+
+
 def _sheet_forms(cycle, user, department=None):
-    """The sheet's forms, each with `(indicator_id, score)` pairs and peer comments:
-    one annotated query on PostgreSQL, prefetches per chunk elsewhere."""
+    """The sheet's forms, each with `(indicator_id, score, completion rate, target)`
+    per item and peer comments: one annotated query on PostgreSQL, prefetches per
+    chunk elsewhere."""
     forms = selectors.sheet_rows(cycle, user, department=department)
     submitted = PeerReview.objects.filter(state=PeerReview.State.SUBMITTED)
     if _one_query():
-        scored = FormItem.objects.filter(form_id=OuterRef("pk"), score__isnull=False).order_by("pk")
+        items = FormItem.objects.filter(form_id=OuterRef("pk")).order_by("pk")
         comments = submitted.filter(form_id=OuterRef("pk")).exclude(comment="").order_by("pk")
         forms = forms.annotate(
-            item_indicators=ArraySubquery(scored.values("indicator_id")),
-            item_scores=ArraySubquery(scored.values("score")),
+            item_indicators=ArraySubquery(items.values("indicator_id")),
+            item_scores=ArraySubquery(items.values("score")),
+            item_rates=ArraySubquery(items.values("completion_rate")),
+            item_targets=ArraySubquery(items.values("target")),
             peer_comments=ArraySubquery(comments.values("comment")),
         )
         for form in forms.iterator(chunk_size=CHUNK_ROWS):
-            scores = zip(form.item_indicators, form.item_scores, strict=True)
-            yield form, scores, form.peer_comments
+            rows = zip(
+                form.item_indicators,
+                form.item_scores,
+                form.item_rates,
+                form.item_targets,
+                strict=True,
+            )
+            yield form, rows, form.peer_comments
         return
+    fields = ("form_id", "indicator_id", "score", "completion_rate", "target")
     forms = forms.prefetch_related(
-        Prefetch("items", queryset=FormItem.objects.only("form_id", "indicator_id", "score")),
+        Prefetch("items", queryset=FormItem.objects.only(*fields)),
         Prefetch("peer_reviews", queryset=submitted.only("form_id", "comment")),
     )
     for form in forms.iterator(chunk_size=CHUNK_ROWS):
-        scores = [(i.indicator_id, i.score) for i in form.items.all() if i.score is not None]
-        yield form, scores, [r.comment for r in form.peer_reviews.all() if r.comment]
+        rows = [(i.indicator_id, i.score, i.completion_rate, i.target) for i in form.items.all()]
+        yield form, rows, [r.comment for r in form.peer_reviews.all() if r.comment]
 
 
 def write_sheet(path, *, cycle, user, department=None, progress=None, total=None) -> int:
@@ -94,8 +109,16 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
     PROGRESS_EVERY rows."""
     every = math.ceil(total / PROGRESS_STEPS) if total else PROGRESS_EVERY
     indicators = _indicators(cycle, department)
-    column_of = {ind.pk: 4 + i for i, ind in enumerate(indicators)}
-    after = 4 + len(indicators)
+    # Each indicator's score column, then its completion rate's where it has one.
+    column_of, rate_column_of, col = {}, {}, 4
+    by_id = {ind.pk: ind for ind in indicators}
+    for ind in indicators:
+        column_of[ind.pk] = col
+        col += 1
+        if _has_rate(ind):
+            rate_column_of[ind.pk] = col
+            col += 1
+    after = col
     # Names, comments and indicator labels are user text: strings only, never formulas.
     workbook = safe_workbook(path, {"constant_memory": True, "in_memory": False})
     sheet = workbook.add_worksheet(_("Appraisal sheet")[:31])
@@ -115,7 +138,10 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
     label = cycle.label + (f" · {department.label}" if department else "")
     write_text(sheet, 0, 0, f"{_('Appraisal sheet')} · {label}", title)
     headers = [_("Employee number"), _("Employee name"), _("Department"), _("Position")]
-    headers += [ind.label for ind in indicators]
+    for ind in indicators:
+        headers.append(ind.label)
+        if ind.pk in rate_column_of:
+            headers.append(f"{ind.label} · {_('completion rate (%)')}")
     headers += [
         _("Weighted total"),
         _("Grade"),
@@ -141,8 +167,19 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
         write_text(sheet, row, 3, form.position.label, cell)
         for col in range(4, after):
             sheet.write_blank(row, col, None, number)
-        for indicator_id, score in scores:
-            sheet.write_number(row, column_of[indicator_id], float(score), number)
+        for indicator_id, score, rate, target in scores:
+            if score is not None:
+                sheet.write_number(row, column_of[indicator_id], float(score), number)
+            if indicator_id not in rate_column_of:
+                continue
+            if rate is not None:
+                sheet.write_number(row, rate_column_of[indicator_id], float(rate), number)
+            elif (
+                by_id[indicator_id].needs_target
+                and not by_id[indicator_id].is_composite
+                and (target is None or target <= 0)
+            ):
+                write_text(sheet, row, rate_column_of[indicator_id], _("no target"), cell)
         if form.total_score is not None:
             sheet.write_number(row, after, float(form.total_score), number)
         else:

@@ -9,7 +9,15 @@ from apps.core.errors import ApplicationError
 from apps.core.forms import BootstrapFormMixin
 from apps.org.models import Department, Position
 
-from .models import AppraisalPolicy, AppraisalTemplate, CycleKind, CycleTiming, Grade, Indicator
+from .models import (
+    AppraisalPolicy,
+    AppraisalTemplate,
+    CycleKind,
+    CycleTiming,
+    Grade,
+    Indicator,
+    Raters,
+)
 
 
 class TemplateHeaderForm(BootstrapFormMixin, forms.Form):
@@ -24,6 +32,12 @@ class TemplateHeaderForm(BootstrapFormMixin, forms.Form):
     )
     name = forms.CharField(label=_("Name (Chinese)"), max_length=100)
     name_en = forms.CharField(label=_("Name (English)"), max_length=100, required=False)
+    self_scored = forms.BooleanField(
+        label=_("The self-assessment is scored"),
+        required=False,
+        initial=True,
+        help_text=_("Off: the employee writes a work summary only; no self score counts."),
+    )
 
     def __init__(self, *args, fixed=False, **kwargs):
         """fixed: editing an existing template, whose department and position stay."""
@@ -56,7 +70,13 @@ class TemplateItemForm(BootstrapFormMixin, forms.Form):
         label=_("Indicator"), queryset=Indicator.objects.order_by("code")
     )
     weight = forms.DecimalField(label=_("Weight"), min_value=0, max_value=100, decimal_places=2)
-    target = forms.DecimalField(label=_("Target"), required=False, decimal_places=4)
+    target = forms.DecimalField(
+        label=_("Target"),
+        required=False,
+        decimal_places=4,
+        help_text=_("A completion-rate indicator needs a target above 0."),
+    )
+    raters = forms.ChoiceField(label=_("Scored by"), choices=Raters.choices, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,6 +100,7 @@ def editor_forms(data=None, template: AppraisalTemplate | None = None):
             "position": template.position_id,
             "name": template.name,
             "name_en": template.name_en,
+            "self_scored": template.self_scored,
         }
         for number, section in enumerate(template.sections.all(), start=1):
             sections.append({
@@ -89,7 +110,7 @@ def editor_forms(data=None, template: AppraisalTemplate | None = None):
             })  # fmt: skip
             items += [
                 {"section": number, "indicator": item.indicator_id, "weight": item.weight,
-                 "target": item.target}
+                 "target": item.target, "raters": item.raters}
                 for item in section.items.all()
             ]  # fmt: skip
     return (
@@ -117,7 +138,12 @@ def sections_from(section_formset, item_formset) -> list[dict]:
                 field="weights",
             )
         sections[row["section"] - 1]["items"].append(
-            {"indicator": row["indicator"], "weight": row["weight"], "target": row["target"]}
+            {
+                "indicator": row["indicator"],
+                "weight": row["weight"],
+                "target": row["target"],
+                "raters": row.get("raters") or "",
+            }
         )
     for section in sections:
         section.pop("DELETE", None)

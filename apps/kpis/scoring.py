@@ -173,6 +173,16 @@ def check_target(indicator, target, part_targets=None) -> None:
         )
 
 
+def no_target(indicator, target, part_targets=None) -> bool:
+    """A completion-rate indicator without a usable target (missing or 0, as old
+    templates may have): shown as "no target", never as a rate of 0."""
+    try:
+        check_target(indicator, target, part_targets)
+    except ApplicationError:
+        return True
+    return False
+
+
 # --- Attendance ---------------------------------------------------------------------
 
 ABSENCE_POINTS = Decimal("20")  # per day absent without leave (旷工)

@@ -10,21 +10,24 @@ from rest_framework import serializers
 from apps.org.models import Department, Employee, Position
 
 from . import permissions as policy
+from . import scoring
 from .models import (
+    COLLEAGUE_ROLES,
     Appeal,
+    AppealRoute,
     AppraisalCycle,
     AppraisalForm,
-    AppealRoute,
     AppraisalPolicy,
     AppraisalTemplate,
     CycleKind,
+    CycleTiming,
     ExportJob,
     FormItem,
-    CycleTiming,
     GradeBand,
     Indicator,
     PeerReview,
     RaterRole,
+    Raters,
     TemplateItem,
     TemplateSection,
 )
@@ -97,16 +100,18 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "levels",
             "source",
             "auto_source",
+            "components",
             "is_active",
         ]
 
 
 class TemplateItemSerializer(serializers.ModelSerializer):
     indicator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    raters = choice(Raters.choices)
 
     class Meta:
         model = TemplateItem
-        fields = ["id", "indicator", "weight", "target", "order"]
+        fields = ["id", "indicator", "weight", "target", "part_targets", "raters", "order"]
 
 
 class TemplateSectionSerializer(serializers.ModelSerializer):
@@ -145,6 +150,7 @@ class TemplateSerializer(serializers.ModelSerializer):
             "department",
             "position",
             "rulebook",
+            "self_scored",
             "is_active",
             "created_at",
             "sections",
@@ -159,12 +165,6 @@ class GradeBandSerializer(serializers.ModelSerializer):
         fields = ["id", "department", "grade", "min_score", "bonus_coefficient"]
 
 
-class PolicySerializer(serializers.ModelSerializer):
-    department = DepartmentRefSerializer(read_only=True)
-    bands = GradeBandSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = AppraisalPolicy
 class TimingSerializer(serializers.Serializer):
     """When a kind of cycle opens and each stage closes, in working days (the policy's
     own, or the default it follows)."""
@@ -181,9 +181,9 @@ class TimingSerializer(serializers.Serializer):
     )
 
 
-        fields = [
-            "id",
-            "department",
+class PolicySerializer(serializers.ModelSerializer):
+    department = DepartmentRefSerializer(read_only=True)
+    bands = GradeBandSerializer(many=True, read_only=True)
     appeal_route = choice(AppealRoute.choices)
     timings = serializers.SerializerMethodField()
 
@@ -199,25 +199,31 @@ class TimingSerializer(serializers.Serializer):
             }
             for kind in CycleKind.values
         ]
+
+    class Meta:
+        model = AppraisalPolicy
+        fields = [
+            "id",
+            "department",
             "monthly",
             "quarterly",
             "annual",
             "annual_rule",
             "appeal_working_days",
+            "appeal_route",
             "anonymous_peers",
             "guide_distribution",
             "excellent_grades",
             "excellence_streak",
             "below_standard_grades",
             "bands",
-            "appeal_route",
+            "timings",
         ]
 
 
 # --- Configuration: input ---------------------------------------------------------------
 
 
-            "timings",
 class IndicatorInput(serializers.Serializer):
     code = serializers.SlugField(max_length=50)
     name = serializers.CharField(max_length=100)
@@ -259,6 +265,14 @@ class TemplateItemInput(serializers.Serializer):
     )
     weight = serializers.DecimalField(min_value=0, max_value=100, **SCORE)
     target = serializers.DecimalField(required=False, allow_null=True, **VALUE)
+    part_targets = serializers.DictField(
+        child=serializers.DecimalField(**VALUE),
+        required=False,
+        help_text=_("A composite indicator's target per sub-measure: {key: target}"),
+    )
+    raters = serializers.ChoiceField(
+        choices=Raters.choices, required=False, allow_blank=True, default=Raters.SECTION
+    )
 
 
 class TemplateSectionInput(serializers.Serializer):
@@ -279,6 +293,11 @@ class TemplateInput(serializers.Serializer):
     name = serializers.CharField(max_length=100)
     name_en = serializers.CharField(max_length=100, required=False, allow_blank=True)
     rulebook = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    self_scored = serializers.BooleanField(
+        required=False,
+        default=True,
+        help_text=_("False: the self-assessment is a work summary only (not scored)."),
+    )
     sections = TemplateSectionInput(many=True)
 
 
@@ -297,6 +316,8 @@ class PolicyInput(serializers.Serializer):
         choices=AppraisalPolicy._meta.get_field("annual_rule").choices, required=False
     )
     appeal_working_days = serializers.IntegerField(min_value=1, max_value=60, required=False)
+    appeal_route = serializers.ChoiceField(choices=AppealRoute.choices, required=False)
+    timings = TimingSerializer(many=True, required=False)
     anonymous_peers = serializers.BooleanField(required=False)
     guide_distribution = serializers.DictField(
         child=serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0),
@@ -316,8 +337,6 @@ class PolicyInput(serializers.Serializer):
 
 
 # --- Cycles -----------------------------------------------------------------------------
-    appeal_route = serializers.ChoiceField(choices=AppealRoute.choices, required=False)
-    timings = TimingSerializer(many=True, required=False)
 
 
 class CycleSerializer(serializers.ModelSerializer):
@@ -465,12 +484,18 @@ class RatingSerializer(serializers.Serializer):
 
 
 class FormItemSerializer(serializers.ModelSerializer):
+    """`completion_rate` is actual ÷ target in % (a composite's weighted rate), shown
+    next to the score; `no_target` marks a completion-rate indicator whose target is
+    missing or 0, which has no rate (never a silent 0)."""
+
     indicator = IndicatorSerializer(read_only=True)
     section = serializers.CharField(source="section.label", read_only=True)
     self_rating = serializers.SerializerMethodField()
     supervisor_rating = serializers.SerializerMethodField()
     peer_scores = serializers.SerializerMethodField()
     actual_source = choice(FormItem.ActualSource.choices)
+    raters = choice(Raters.choices)
+    no_target = serializers.SerializerMethodField()
 
     class Meta:
         model = FormItem
@@ -481,14 +506,23 @@ class FormItemSerializer(serializers.ModelSerializer):
             "order",
             "weight",
             "target",
+            "part_targets",
             "actual",
+            "part_actuals",
             "actual_source",
+            "completion_rate",
+            "no_target",
             "formula_score",
             "score",
+            "raters",
             "self_rating",
             "supervisor_rating",
             "peer_scores",
         ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_no_target(self, item) -> bool:
+        return scoring.no_target(item.indicator, item.target, item.part_targets)
 
     def _rating(self, item, role):
         rating = next((r for r in item.ratings.all() if r.role == role), None)
@@ -508,7 +542,7 @@ class FormItemSerializer(serializers.ModelSerializer):
     def get_peer_scores(self, item):
         if not self.context.get("show_results"):
             return []
-        return [str(r.score) for r in item.ratings.all() if r.role == RaterRole.PEER]
+        return [str(r.score) for r in item.ratings.all() if r.role in COLLEAGUE_ROLES]
 
     def to_representation(self, item):
         data = super().to_representation(item)
@@ -666,12 +700,57 @@ class RulingInput(serializers.Serializer):
 
 class ActualInput(serializers.Serializer):
     item = serializers.IntegerField(help_text=_("Form item id"))
-    actual = serializers.CharField()
+    actual = serializers.CharField(required=False, allow_blank=True)
+    parts = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("A composite indicator's figure per sub-measure: {key: figure}"),
+    )
+
+
+class AttendanceInput(serializers.Serializer):
+    absences = serializers.CharField(
+        required=False, default="0", help_text=_("Days, halves allowed")
+    )
+    late_arrivals = serializers.CharField(required=False, default="0")
+    early_departures = serializers.CharField(required=False, default="0")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
 class PeerReviewInput(serializers.Serializer):
     scores = ScoresField()
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class LevelSerializer(serializers.Serializer):
+    value = serializers.IntegerField()
+    descriptor = serializers.CharField()
+    descriptor_en = serializers.CharField(required=False)
+
+
+class PeerItemSerializer(serializers.Serializer):
+    """An indicator a colleague is asked to rate: what it means and its scale. Scores
+    are 0–100; a level L of `scale_max` is worth L ÷ scale_max × 100."""
+
+    id = serializers.IntegerField(help_text=_("Form item id: the key of `scores`"))
+    code = serializers.CharField(source="indicator.code")
+    name = serializers.CharField(source="indicator.name")
+    name_en = serializers.CharField(source="indicator.name_en")
+    label = serializers.CharField(source="indicator.label")
+    description = serializers.CharField(source="indicator.description")
+    section = serializers.CharField(source="section.label")
+    scale_max = serializers.IntegerField(source="indicator.scale_max")
+    levels = LevelSerializer(source="indicator.level_list", many=True)
+    rated_as = choice(RaterRole.choices)
+    score = serializers.DecimalField(allow_null=True, **SCORE)
+
+
+class PeerReviewItemsSerializer(serializers.Serializer):
+    review = serializers.IntegerField()
+    state = choice(PeerReview.State.choices)
+    appraisee = EmployeeRefSerializer()
+    cycle_label = serializers.CharField()
+    items = PeerItemSerializer(many=True)
 
 
 # --- Exports ----------------------------------------------------------------------------

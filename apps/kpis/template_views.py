@@ -72,6 +72,7 @@ def template_edit(request, pk=None):
                         name_en=data["name_en"],
                         sections=sections_from(sections, items),
                         rulebook=template.rulebook if template else "",
+                        self_scored=data["self_scored"],
                     )
             except ApplicationError as error:
                 header.add_error(None, str(error.message))

@@ -304,8 +304,8 @@ def test_an_appeal_after_the_window_is_refused(form_of, people, users, api_for):
 
 def test_actuals_by_the_supervisor_only(form_of, people, users, api_for):
     form = form_of(people["specialist"])
-    item = form.items.filter(indicator__kind="quantitative").first()
-    assert item is not None  # the 003 specialist template has operations metrics
+    item = form.items.filter(indicator__kind="quantitative", indicator__components=[]).first()
+    assert item is not None  # the 003 specialist template has campaign effect
     url = f"{API}/forms/{form.pk}/actual/"
     assert (
         api_for(users["specialist"]).post(url, {"item": item.pk, "actual": "5"}, format="json")
@@ -315,6 +315,16 @@ def test_actuals_by_the_supervisor_only(form_of, people, users, api_for):
     ok = api_for(users["manager"]).post(url, {"item": item.pk, "actual": "5"}, format="json")
     assert ok.status_code == 200
     assert FormItem.objects.get(pk=item.pk).actual == 5
+    # A composite takes each sub-measure's figure, every one of them.
+    composite = form.items.get(indicator__code="wx_ops_metrics")
+    parts = {"followers": "500", "reads": "50000", "shares": "2000", "likes": "3000"}
+    body = {"item": composite.pk, "parts": parts}
+    short = api_for(users["manager"]).post(url, body, format="json")
+    assert short.status_code == 400 and short.json()["field"] == "parts.comments"
+    body["parts"]["comments"] = "500"
+    done = api_for(users["manager"]).post(url, body, format="json")
+    row = next(i for i in done.json()["items"] if i["id"] == composite.pk)
+    assert (row["completion_rate"], row["formula_score"]) == ("100.00", "100.00")
 
 
 VISIBLE = {
