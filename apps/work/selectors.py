@@ -29,10 +29,6 @@ def suggestion_for_page(pk: int) -> Suggestion:
     ).get(pk=pk)
 
 
-def open_suggestions_received(user):
-    return suggestion_list_for(user, box="received", state=Suggestion.State.OPEN)
-
-
 def coordination_list_for(user, *, state: str = "", incoming: bool = False):
     rows = CoordinationRequest.objects.filter(policy.coordination_visible_q(user))
     if incoming:
