@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from apps.core import audit
 
-from . import jobs, services
+from . import jobs, raters, services
 from . import permissions as policy
 from .models import AppraisalCycle, AppraisalForm, CycleKind, FormState, PeerReview
 from .policies import period_of, previous_period
@@ -87,11 +87,8 @@ def _forms(cycle):
 
 
 def _self(form, rng, *, submit=True):
-    scores = {
-        item.pk: Decimal(rng.randint(70, 95))
-        for item in form.items.select_related("indicator")
-        if item.indicator.kind == "qualitative"
-    }
+    # Only what the employee rates (none where the self-assessment is a summary).
+    scores = {item.pk: Decimal(rng.randint(70, 95)) for item in raters.self_items(form)}
     services.form_save_self(
         actor=form.employee.user,
         form=form,
@@ -110,11 +107,7 @@ def _peer(form, reviewer, users, rng, *, submit=True):
         actor=assigner, form=form, reviewers=[reviewer], anonymous=True
     ) or [PeerReview.objects.get(form=form, reviewer=reviewer)]
     if submit:
-        scores = {
-            item.pk: Decimal(rng.randint(70, 95))
-            for item in form.items.select_related("indicator")
-            if item.indicator.kind == "qualitative"
-        }
+        scores = {item.pk: Decimal(rng.randint(70, 95)) for item in raters.review_items(review)}
         services.peer_review_submit(
             actor=reviewer.user, review=review, scores=scores, comment="配合积极，响应及时。"
         )

@@ -77,6 +77,11 @@ class TemplateItemForm(BootstrapFormMixin, forms.Form):
         help_text=_("A completion-rate indicator needs a target above 0."),
     )
     raters = forms.ChoiceField(label=_("Scored by"), choices=Raters.choices, required=False)
+    part_targets = forms.JSONField(
+        label=_("Sub-measure targets"),
+        required=False,
+        help_text=_('A composite indicator\'s target per sub-measure, e.g. {"reads": 50000}.'),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,7 +115,8 @@ def editor_forms(data=None, template: AppraisalTemplate | None = None):
             })  # fmt: skip
             items += [
                 {"section": number, "indicator": item.indicator_id, "weight": item.weight,
-                 "target": item.target, "raters": item.raters}
+                 "target": item.target, "raters": item.raters,
+                 "part_targets": item.part_targets or None}
                 for item in section.items.all()
             ]  # fmt: skip
     return (
@@ -143,6 +149,7 @@ def sections_from(section_formset, item_formset) -> list[dict]:
                 "weight": row["weight"],
                 "target": row["target"],
                 "raters": row.get("raters") or "",
+                "part_targets": row.get("part_targets") or {},
             }
         )
     for section in sections:

@@ -156,6 +156,8 @@ def check_target(indicator, target, part_targets=None) -> None:
     composite one too): a rate of a zero plan would be a silent 0 or nothing."""
     if not indicator.is_quantitative:
         return
+    if not isinstance(part_targets, dict):
+        part_targets = {}  # whatever else was typed: no targets
     if indicator.components:
         for part in indicator.components:
             value = (part_targets or {}).get(part["key"])

@@ -14,7 +14,7 @@ from apps.core.models import AuditEntry
 from apps.kpis import services
 from apps.kpis.models import FormItem, FormState
 
-CODE = "wx_ops_metrics"  # a quantitative indicator of the specialists' template
+CODE = "wx_campaign_effect"  # a quantitative indicator of the specialists' template
 
 
 def _item(people, cycle, who="specialist"):

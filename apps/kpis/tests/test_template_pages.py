@@ -1,6 +1,7 @@
 """HR's template pages: the list (constant queries), a template, and the editor that
 saves a new version — with the weights checked and nothing saved when they are off."""
 
+import json
 import re
 
 import pytest
@@ -30,6 +31,7 @@ def _post_data(template, sections, items, **header):
     data = {
         "name": header.get("name", "微信部专员考核表"),
         "name_en": "",
+        "self_scored": "on",
         "sections-TOTAL_FORMS": len(sections),
         "sections-INITIAL_FORMS": len(sections) if editing else 0,
         "items-TOTAL_FORMS": len(items),
@@ -44,11 +46,15 @@ def _post_data(template, sections, items, **header):
             f"sections-{i}-self_share": 10,
         })  # fmt: skip
     for i, (section, code, weight) in enumerate(items):
+        indicator = Indicator.objects.get(code=code)
         data.update({
             f"items-{i}-section": section,
-            f"items-{i}-indicator": Indicator.objects.get(code=code).pk,
+            f"items-{i}-indicator": indicator.pk,
             f"items-{i}-weight": weight,
         })  # fmt: skip
+        if indicator.components:  # a composite needs a target per sub-measure
+            targets = {part["key"]: 100 for part in indicator.components}
+            data[f"items-{i}-part_targets"] = json.dumps(targets)
     return data
 
 
