@@ -104,6 +104,7 @@ def test_monthly_compute_on_a_worker_turns_repeated_below_standard_into_training
     kpis compute job runs on the worker (nothing yet: results count once released), HR
     releases, the next compute run is followed by the required training, once."""
     from apps.kpis import jobs, presets
+    from apps.kpis import raters as kpi_raters
     from apps.kpis import services as kpi
     from apps.kpis.models import AppraisalForm
     from apps.kpis.policies import previous_period
@@ -127,7 +128,7 @@ def test_monthly_compute_on_a_worker_turns_repeated_below_standard_into_training
         tasks="处理用户投诉",
         results="响应偏慢",
         problems="高峰期积压",
-        scores={i.pk: Decimal(30) for i in items if i.indicator.kind == "qualitative"},
+        scores={i.pk: Decimal(30) for i in kpi_raters.self_items(form)},
         submit=True,
     )
     kpi.form_supervisor_score(
