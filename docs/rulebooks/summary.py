@@ -48,6 +48,8 @@ def rules(path: Path) -> list[dict]:
             continue
         row = cells(line)
         if not RULE_ID.match(row[0]):
+            if re.match(r"^\d{3}-", row[0]):
+                raise ValueError(f"{path.name}:{number}: bad rule id {row[0]!r}")
             continue
         if len(row) != len(COLUMNS):
             raise ValueError(f"{path.name}:{number}: {len(row)} cells, want {len(COLUMNS)}")
@@ -84,12 +86,12 @@ def main(argv: list[str]) -> int:
     for path in docs():
         numbers = counts(rules(path))
         total = [a + b for a, b in zip(total, numbers, strict=True)]
-        print(f"{path.stem}: {line_for(numbers)}")
+        sys.stdout.write(f"{path.stem}: {line_for(numbers)}\n")
         if check and stated(path) != numbers:
             wrong.append(f"{path.name} states {stated(path)}, its table gives {numbers}")
-    print(f"all: {line_for(total)}")
+    sys.stdout.write(f"all: {line_for(total)}\n")
     for message in wrong:
-        print(message, file=sys.stderr)
+        sys.stderr.write(message + "\n")
     return 1 if wrong else 0
 
 
