@@ -94,16 +94,17 @@ def fill():
     channel = Channel.objects.get(code="wechat-oa")
     departments = {d.code: d for d in Department.objects.all()}
     # (department, author, step number, count)
+    # WeChat (rulebook 003): self-check, designer check, then the specialist's second
+    # review (step 3), which is the last; other departments: the manager's review.
     mix = [
-        ("wechat", "copywriter", 2, 1200),
-        ("wechat", "copywriter", 3, 800),
+        ("wechat", "copywriter", 3, 2000),
         ("miniprogram-ops", "mp", 1, 750),
         ("general-ops", "ops", 1, 750),
         ("app-ops", "app", 1, 750),
         ("community-ops", "community", 1, 750),
     ]
     if pending:
-        # Later runs: bulk approve gave final approval to WeChat items; replace them.
+        # Later runs: the specialist's bulk approve finished WeChat items; replace them.
         mix = [("wechat", "copywriter", 3, PENDING)]
     now = timezone.now()
     missing = PENDING - pending
@@ -170,7 +171,7 @@ def measure():
     print(
         f"pending items: {ContentItem.objects.filter(state__in=['submitted', 'in_review']).count()}"
     )
-    for login in ("mp.manager", "manager", "director"):
+    for login in ("mp.manager", "specialist", "director"):
         user = User.objects.get(username=login)
         client = Client()
         client.force_login(user)
@@ -195,10 +196,10 @@ def measure():
             f"(min {min(timings):.1f}, max {max(timings):.1f})"
         )
 
-    manager = User.objects.get(username="manager")
-    ids = list(selectors.review_queue_for(manager).values_list("pk", flat=True)[:BULK])
+    specialist = User.objects.get(username="specialist")
+    ids = list(selectors.review_queue_for(specialist).values_list("pk", flat=True)[:BULK])
     started = time.perf_counter()
-    result = services.content_items_bulk_approve(actor=manager, item_ids=ids, comment="批量通过")
+    result = services.content_items_bulk_approve(actor=specialist, item_ids=ids, comment="批量通过")
     elapsed = time.perf_counter() - started
     print(
         f"bulk approve {len(ids)} items: {elapsed:.2f} s "
