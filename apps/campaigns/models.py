@@ -524,7 +524,7 @@ class MetricSnapshot(models.Model):
     """Per-channel promotion figures for one day; totals are sums over days."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="metrics")
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel)
     taken_on = models.DateField(_("date"))
     impressions = models.PositiveIntegerField(_("impressions"), default=0)
     clicks = models.PositiveIntegerField(_("clicks"), default=0)

@@ -76,7 +76,7 @@ class ComplaintCategory(BilingualNameMixin):
         help_text=_("Set only to override the rulebook's department."),
     )
     default_severity = models.CharField(
-        _("default severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
+        _("default severity"), max_length=10, choices=Severity, default=Severity.NORMAL
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -90,7 +90,7 @@ class ComplaintCategory(BilingualNameMixin):
 class SlaPolicy(models.Model):
     """Hours to accept and to resolve, in working hours, per severity."""
 
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, unique=True)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity, unique=True)
     hours_to_accept = models.DecimalField(_("hours to accept"), max_digits=6, decimal_places=2)
     hours_to_resolve = models.DecimalField(_("hours to resolve"), max_digits=6, decimal_places=2)
     notify_only = models.BooleanField(
@@ -163,7 +163,7 @@ class Complaint(models.Model):
 
     code = models.CharField(_("tracking code"), max_length=20, unique=True)
     tracking_token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel)
     category = models.ForeignKey(
         ComplaintCategory, verbose_name=_("category"), on_delete=models.PROTECT, related_name="+"
     )
@@ -173,7 +173,7 @@ class Complaint(models.Model):
         on_delete=models.PROTECT,
         related_name="complaints",
     )
-    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity)
     description = models.TextField(_("description"))
     contact_name = models.CharField(_("contact name"), max_length=100)
     contact_phone = models.CharField(_("phone"), max_length=30, blank=True)

@@ -172,7 +172,7 @@ class ContentPlan(models.Model):
     )
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
     theme = models.CharField(_("theme"), max_length=200)
-    format = models.CharField(_("format"), max_length=10, choices=Format.choices)
+    format = models.CharField(_("format"), max_length=10, choices=Format)
     frequency = models.CharField(_("frequency"), max_length=100, help_text=_("e.g. twice a week"))
     planned_dates = models.JSONField(_("planned dates"), default=list, blank=True)
     created_by = models.ForeignKey(
@@ -328,9 +328,7 @@ class ContentItem(models.Model):
         validators=[validate_image],
     )
     channel = models.ForeignKey(Channel, verbose_name=_("channel"), on_delete=models.PROTECT)
-    format = models.CharField(
-        _("format"), max_length=10, choices=Format.choices, default=Format.ARTICLE
-    )
+    format = models.CharField(_("format"), max_length=10, choices=Format, default=Format.ARTICLE)
     department = models.ForeignKey(
         "org.Department", verbose_name=_("department"), on_delete=models.PROTECT
     )

@@ -59,7 +59,7 @@ def client_address(request) -> str:
     if not _is_trusted(peer, networks):
         return str(peer)
     # strict: a header with a token that is not an address is not believed at all.
-    chain = split_proxy_chain(request.META.get("HTTP_X_FORWARDED_FOR", ""), strict=True)
+    chain = split_proxy_chain(request.headers.get("x-forwarded-for", ""), strict=True)
     if not chain:
         return str(peer)  # the proxy itself, or a proxy that did not say who it serves
     for hop in reversed(chain):

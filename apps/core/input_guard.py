@@ -32,7 +32,7 @@ def _has_nul(mapping) -> bool:
 
 def _content_length(request) -> int:
     try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
+        return int(request.headers.get("content-length") or 0)
     except ValueError:
         return 0
 

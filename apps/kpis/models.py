@@ -262,7 +262,7 @@ class TemplateItem(models.Model):
         _("sub-measure targets"), default=dict, blank=True, help_text='{"reads": 50000, …}'
     )
     raters = models.CharField(
-        _("scored by"), max_length=20, choices=Raters.choices, default=Raters.SECTION, blank=True
+        _("scored by"), max_length=20, choices=Raters, default=Raters.SECTION, blank=True
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -312,14 +312,14 @@ class AppraisalPolicy(models.Model):
     appeal_route = models.CharField(
         _("who rules on appeals"),
         max_length=16,
-        choices=AppealRoute.choices,
+        choices=AppealRoute,
         default=AppealRoute.MANAGER,
     )
     monthly = models.BooleanField(_("monthly appraisal"), default=True)
     quarterly = models.BooleanField(_("quarterly appraisal"), default=False)
     annual = models.BooleanField(_("annual appraisal"), default=True)
     annual_rule = models.CharField(
-        _("annual result"), max_length=16, choices=AnnualRule.choices, default=AnnualRule.ALL_MEAN
+        _("annual result"), max_length=16, choices=AnnualRule, default=AnnualRule.ALL_MEAN
     )
     appeal_working_days = models.PositiveSmallIntegerField(
         _("appeal window (working days)"), default=5, validators=[MinValueValidator(1)]
@@ -366,7 +366,7 @@ class CycleTiming(models.Model):
         AFTER_END = "after_end", _("on the Nth working day after the period")
 
     policy = models.ForeignKey(AppraisalPolicy, on_delete=models.CASCADE, related_name="timings")
-    kind = models.CharField(_("kind"), max_length=10, choices=CycleKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=CycleKind)
     opens = models.CharField(_("opens"), max_length=10, choices=Opens.choices)
     open_days = models.PositiveSmallIntegerField(
         _("opening (working days)"), default=0, validators=[MaxValueValidator(60)]
@@ -418,7 +418,7 @@ class GradeBand(models.Model):
     """Score at or above `min_score` earns `grade`, paid with `bonus_coefficient`."""
 
     policy = models.ForeignKey(AppraisalPolicy, on_delete=models.CASCADE, related_name="bands")
-    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade)
     min_score = models.DecimalField(_("minimum score"), validators=PERCENT, **SCORE)
     bonus_coefficient = models.DecimalField(
         _("bonus coefficient"), max_digits=4, decimal_places=2, validators=[MinValueValidator(0)]
@@ -457,7 +457,7 @@ class AppraisalCycle(models.Model):
         OPEN = "open", pgettext_lazy("appraisal cycle state", "Open")
         CLOSED = "closed", pgettext_lazy("appraisal cycle state", "Closed")
 
-    kind = models.CharField(_("kind"), max_length=10, choices=CycleKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=CycleKind)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPENING)
@@ -596,7 +596,7 @@ class AppraisalForm(models.Model):
         on_delete=models.SET_NULL,
         related_name="appraisals_to_score",
     )
-    state = models.CharField(_("state"), max_length=12, choices=FormState.choices, default="self")
+    state = models.CharField(_("state"), max_length=12, choices=FormState, default="self")
 
     work_tasks = models.TextField(_("tasks"), blank=True)
     work_results = models.TextField(_("results"), blank=True)
@@ -608,7 +608,7 @@ class AppraisalForm(models.Model):
 
     computed_score = models.DecimalField(_("computed score"), null=True, blank=True, **SCORE)
     total_score = models.DecimalField(_("weighted total"), null=True, blank=True, **SCORE)
-    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade, blank=True)
     bonus_coefficient = models.DecimalField(
         _("bonus coefficient"), max_digits=4, decimal_places=2, null=True, blank=True
     )
@@ -665,7 +665,7 @@ class FormItem(models.Model):
     target = models.DecimalField(_("target"), null=True, blank=True, **VALUE)
     part_targets = models.JSONField(default=dict, blank=True)
     raters = models.CharField(
-        _("scored by"), max_length=20, choices=Raters.choices, default=Raters.SECTION, blank=True
+        _("scored by"), max_length=20, choices=Raters, default=Raters.SECTION, blank=True
     )
     actual = models.DecimalField(_("actual"), null=True, blank=True, **VALUE)
     part_actuals = models.JSONField(default=dict, blank=True)
@@ -737,7 +737,7 @@ class Rating(models.Model):
     colleagues (peer, or team on team-scored indicators) once per item per review."""
 
     item = models.ForeignKey(FormItem, on_delete=models.CASCADE, related_name="ratings")
-    role = models.CharField(max_length=10, choices=RaterRole.choices)
+    role = models.CharField(max_length=10, choices=RaterRole)
     peer_review = models.ForeignKey(
         PeerReview, null=True, blank=True, on_delete=models.CASCADE, related_name="ratings"
     )
@@ -819,7 +819,7 @@ class Appeal(models.Model):
     # The department's route when filed, and the department whose own appraiser rules
     # (apps.kpis.appeals): a policy edited later does not move an appeal.
     route = models.CharField(
-        _("who rules"), max_length=16, choices=AppealRoute.choices, default=AppealRoute.MANAGER
+        _("who rules"), max_length=16, choices=AppealRoute, default=AppealRoute.MANAGER
     )
     ruling_department = models.ForeignKey(
         Department,
@@ -873,7 +873,7 @@ class AnnualResult(models.Model):
     )
     results_count = models.PositiveSmallIntegerField(_("results counted"), default=0)
     score = models.DecimalField(_("annual score"), null=True, blank=True, **SCORE)
-    grade = models.CharField(_("grade"), max_length=1, choices=Grade.choices, blank=True)
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade, blank=True)
     excellent_count = models.PositiveSmallIntegerField(_("excellent results"), default=0)
     promotion_eligible = models.BooleanField(_("eligible for promotion"), default=False)
     raise_eligible = models.BooleanField(_("eligible for a raise"), default=False)

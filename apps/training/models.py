@@ -141,9 +141,9 @@ class Course(Trainer):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="courses"
     )
-    method = models.CharField(_("method"), max_length=12, choices=Method.choices)
+    method = models.CharField(_("method"), max_length=12, choices=Method)
     technique = models.CharField(
-        _("format"), max_length=20, choices=Technique.choices, default=Technique.LECTURE
+        _("format"), max_length=20, choices=Technique, default=Technique.LECTURE
     )
     audience_positions = models.ManyToManyField(
         Position, verbose_name=_("audience (positions)"), blank=True, related_name="+"

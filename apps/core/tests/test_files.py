@@ -250,11 +250,13 @@ def test_api_token_clients_follow_the_campaign_log_urls(users, api_for):
     [row] = log["results"][0]["attachments"] if "results" in log else log[0]["attachments"]
     assert row["url"] == files.file_url("campaign-attachment", attachment.pk)
     token = Token.objects.create(user=users["manager"])
-    response = Client(HTTP_AUTHORIZATION=f"Token {token.key}").get(row["url"])
+    response = Client(headers={"authorization": f"Token {token.key}"}).get(row["url"])
     assert response.status_code == 200
     other = Token.objects.create(user=users["other_specialist"])
-    assert Client(HTTP_AUTHORIZATION=f"Token {other.key}").get(row["url"]).status_code == 404
-    assert Client(HTTP_AUTHORIZATION="Token not-a-token").get(row["url"]).status_code == 404
+    assert (
+        Client(headers={"authorization": f"Token {other.key}"}).get(row["url"]).status_code == 404
+    )
+    assert Client(headers={"authorization": "Token not-a-token"}).get(row["url"]).status_code == 404
 
 
 def test_x_accel_redirect_hands_the_file_to_the_proxy(users, client_for, settings):
