@@ -142,10 +142,13 @@ test: system-deps dev-deps assets compilemessages  ## run the test suite (PYTEST
 	if [ "$$rc" -eq 5 ]; then echo "error: pytest collected no tests" >&2; fi; \
 	exit $$rc
 
-check: dev-deps  ## Django system checks, missing migrations, ruff and djLint
+check: dev-deps  ## Django system checks, missing migrations, and the pre-commit hooks on every file
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
-	@$(MAKE) --no-print-directory lint
+	@# .pre-commit-config.yaml: ruff (lint + format), djLint, django-upgrade, whitespace and
+	@# large-file checks, all run from $(BIN) so nothing is downloaded. A hook that rewrites a
+	@# file fails the check: review and commit its change.
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 lint: dev-deps  ## ruff (lint + format check) and djLint (lint) without touching files
 	$(BIN)/ruff check .
