@@ -75,3 +75,13 @@ document.addEventListener("click", (event) => {
   if (event.target.closest("[data-print]")) window.print();
   else if (event.target.closest("[data-history-back]")) window.history.back();
 });
+
+// A refused form's message at the top (role="alert" data-focus-alert tabindex="-1") takes
+// the focus, on a full page load and after an htmx swap, so keyboard and screen-reader
+// users land on what went wrong.
+function focusAlert(root) {
+  const alert = (root || document).querySelector("[data-focus-alert]");
+  if (alert) alert.focus();
+}
+document.addEventListener("DOMContentLoaded", () => focusAlert(document));
+document.addEventListener("htmx:afterSwap", (event) => focusAlert(event.detail.target));
