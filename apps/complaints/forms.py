@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.complaints import intake
 from apps.complaints.models import STAFF_CHANNELS, ComplaintCategory, Severity
-from apps.core.errors import ApplicationError
+from apps.core.actions import as_validation_error
 from apps.core.forms import BootstrapFormMixin
 from apps.org.models import Department
 
@@ -47,26 +47,23 @@ class _ComplaintFields(BootstrapFormMixin, forms.Form):
     )
 
     def clean_description(self):
-        try:
-            return intake.validate_plain_text(
+        return as_validation_error(
+            lambda: intake.validate_plain_text(
                 self.cleaned_data["description"], field="description", min_length=10
             )
-        except ApplicationError as error:
-            raise forms.ValidationError(str(error.message)) from error
+        )
 
     def clean_contact_name(self):
-        try:
-            return intake.validate_plain_text(
+        return as_validation_error(
+            lambda: intake.validate_plain_text(
                 self.cleaned_data["contact_name"], field="contact_name", max_length=100
             )
-        except ApplicationError as error:
-            raise forms.ValidationError(str(error.message)) from error
+        )
 
     def clean_attachments(self):
-        try:
-            return intake.validate_attachments(self.cleaned_data.get("attachments") or [])
-        except ApplicationError as error:
-            raise forms.ValidationError(str(error.message)) from error
+        return as_validation_error(
+            lambda: intake.validate_attachments(self.cleaned_data.get("attachments") or [])
+        )
 
     def clean(self):
         cleaned = super().clean()

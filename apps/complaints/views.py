@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from apps.complaints import intake, routing, selectors, services
@@ -36,9 +36,9 @@ from apps.complaints.models import (
     Severity,
 )
 from apps.core import exports
+from apps.core.actions import Outcome, attempt, run_button_action
 from apps.core.client_address import client_address
 from apps.core.errors import ApplicationError, PermissionDenied
-from apps.core.forms import apply_service_error
 from apps.core.selectors import audit_trail_of
 
 PAGE_SIZE = 25
@@ -65,8 +65,8 @@ def public_new(request):
             return render(request, "complaints/public_new.html", {"form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                complaint, token = services.complaint_submit(
+            outcome = attempt(
+                lambda: services.complaint_submit(
                     channel=Channel.WEB,
                     category=data["category"],
                     description=data["description"],
@@ -74,14 +74,17 @@ def public_new(request):
                     contact_phone=data["contact_phone"],
                     contact_email=data["contact_email"],
                     attachments=data["attachments"],
-                )
-            except ApplicationError as error:
-                apply_service_error(form, error)
-            else:
+                ),
+                form,
+            )
+            if outcome.ok:
+                complaint, token = outcome.value
                 intake.record_accepted(address)
                 request.session[_SESSION_TOKEN] = [complaint.code, token]
                 return redirect("complaints:public_done")
-        status = 400
+            status = outcome.status
+        else:
+            status = 400
     return render(request, "complaints/public_new.html", {"form": form}, status=status)
 
 
@@ -117,54 +120,54 @@ def _track_context(complaint, token, **extra):
     }
 
 
-@require_POST
-def track_action(request, token, action):
-    complaint = services.complaint_by_token(token)
-    forms = {}
-    try:
-        if action == "info":
-            form = forms["info_form"] = TextForm(request.POST)
-            if form.is_valid():
-                services.complaint_add_information(
-                    complaint=complaint, token=token, body=form.cleaned_data["body"]
-                )
-                messages.success(request, _("Thank you: we have added this to your complaint."))
+def _track_form_view(form_class, form_name, run, thanks):
+    """One public follow-up action of the complainant (by tracking token): validate
+    `form_class`, call `run(complaint, token, cleaned_data)`; success thanks them and
+    goes back to the tracking page, a refusal re-renders it with the message on top."""
+
+    @require_POST
+    def view(request, token):
+        complaint = services.complaint_by_token(token)
+        form = form_class(request.POST)
+        if form.is_valid():
+            outcome = attempt(lambda: run(complaint, token, form.cleaned_data), form)
+            if outcome.ok:
+                messages.success(request, thanks)
                 return redirect("complaints:track", token=token)
-        elif action == "confirm":
-            form = forms["confirm_form"] = ConfirmForm(request.POST)
-            if form.is_valid():
-                services.complaint_confirm(
-                    complaint=complaint,
-                    token=token,
-                    rating=form.cleaned_data["rating"],
-                    comment=form.cleaned_data["comment"],
-                )
-                messages.success(
-                    request, _("Thank you for your feedback. The complaint is closed.")
-                )
-                return redirect("complaints:track", token=token)
-        elif action == "reject":
-            form = forms["reject_form"] = TextForm(request.POST)
-            if form.is_valid():
-                services.complaint_not_satisfied(
-                    complaint=complaint, token=token, comment=form.cleaned_data["body"]
-                )
-                messages.success(
-                    request, _("We are sorry. Your complaint is reopened and back with us.")
-                )
-                return redirect("complaints:track", token=token)
+            status, error = outcome.status, outcome.message
         else:
-            return HttpResponse(status=404)
-    except ApplicationError as error:
-        if error.field and forms and error.field in next(iter(forms.values())).fields:
-            apply_service_error(next(iter(forms.values())), error)
-        else:
-            messages.error(request, str(error.message))
-            return redirect("complaints:track", token=token)
-    complaint.refresh_from_db()
-    return render(
-        request, "complaints/track.html", _track_context(complaint, token, **forms), status=400
-    )
+            status, error = 400, None
+        complaint.refresh_from_db()
+        context = _track_context(complaint, token, action_error=error, **{form_name: form})
+        return render(request, "complaints/track.html", context, status=status)
+
+    return view
+
+
+track_info = _track_form_view(
+    TextForm,
+    "info_form",
+    lambda complaint, token, data: services.complaint_add_information(
+        complaint=complaint, token=token, body=data["body"]
+    ),
+    gettext_lazy("Thank you: we have added this to your complaint."),
+)
+track_confirm = _track_form_view(
+    ConfirmForm,
+    "confirm_form",
+    lambda complaint, token, data: services.complaint_confirm(
+        complaint=complaint, token=token, rating=data["rating"], comment=data["comment"]
+    ),
+    gettext_lazy("Thank you for your feedback. The complaint is closed."),
+)
+track_reject = _track_form_view(
+    TextForm,
+    "reject_form",
+    lambda complaint, token, data: services.complaint_not_satisfied(
+        complaint=complaint, token=token, comment=data["body"]
+    ),
+    gettext_lazy("We are sorry. Your complaint is reopened and back with us."),
+)
 
 
 # --- Staff: list and entry ------------------------------------------------------------
@@ -256,10 +259,11 @@ def complaint_create(request):
     if not policy.can_handle_anywhere(request.user):
         raise PermissionDenied(_("Only customer service may enter complaints."))
     form = StaffComplaintForm(request.POST or None, request.FILES or None)
+    outcome = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            complaint, _token = services.complaint_submit(
+        outcome = attempt(
+            lambda: services.complaint_submit(
                 actor=request.user,
                 channel=data["channel"],
                 category=data["category"],
@@ -269,10 +273,11 @@ def complaint_create(request):
                 contact_phone=data["contact_phone"],
                 contact_email=data["contact_email"],
                 attachments=data["attachments"],
-            )
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
+            ),
+            form,
+        )
+        if outcome.ok:
+            complaint, _token = outcome.value
             link = request.build_absolute_uri(reverse("complaints:track", args=[_token]))
             messages.success(
                 request,
@@ -284,7 +289,7 @@ def complaint_create(request):
         request,
         "complaints/complaint_form.html",
         {"form": form},
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=outcome.status if outcome else 400 if form.is_bound else 200,
     )
 
 
@@ -331,94 +336,143 @@ def _user_from(value):
     return get_user_model().objects.filter(pk=value, is_active=True).first()
 
 
-@login_required
-@require_POST
-def complaint_action(request, pk, action):
+def _complaint_for_action(request, pk):
     complaint = get_object_or_404(Complaint.objects.select_related("department"), pk=pk)
     policy.require_view(request.user, complaint)
-    user, post = request.user, request.POST
-    forms = {}
-    error_message = None
-    try:
-        if action == "accept":
-            services.complaint_accept(
-                actor=user, complaint=complaint, owner=_user_from(post.get("owner"))
-            )
-        elif action == "assign":
-            owner = _user_from(post.get("owner"))
-            if owner is None:
-                raise ApplicationError(_("Choose the new owner."), field="owner")
-            services.complaint_assign(actor=user, complaint=complaint, owner=owner)
-        elif action == "start":
-            services.complaint_start(actor=user, complaint=complaint)
-        elif action == "wait":
-            services.complaint_wait(actor=user, complaint=complaint, question=post.get("body", ""))
-        elif action == "resume":
-            services.complaint_resume(actor=user, complaint=complaint)
-        elif action == "resolve":
-            services.complaint_resolve(
-                actor=user, complaint=complaint, summary=post.get("summary", "")
-            )
-        elif action == "reopen":
-            services.complaint_reopen(actor=user, complaint=complaint, comment=post.get("body", ""))
-        elif action == "transfer":
-            return _transfer(request, complaint)
-        elif action == "merge":
-            into = Complaint.objects.filter(code__iexact=post.get("into", "").strip()).first()
-            if into is None:
-                raise ApplicationError(
-                    _("No complaint has the tracking code “%(c)s”.") % {"c": post.get("into", "")},
-                    field="into",
-                )
-            services.complaint_merge(actor=user, complaint=complaint, into=into)
-        elif action in ("reply", "note"):
-            form = forms[f"{action}_form"] = TextForm(post)
-            if form.is_valid():
-                service = (
-                    services.complaint_reply if action == "reply" else services.complaint_add_note
-                )
-                service(actor=user, complaint=complaint, body=form.cleaned_data["body"])
-                forms.pop(f"{action}_form")
-            else:
-                error_message = _("Please correct the text below.")
-        elif action == "task":
-            form = forms["task_form"] = TaskForm(post, complaint=complaint)
-            if form.is_valid():
-                services.task_open(actor=user, complaint=complaint, **form.cleaned_data)
-                forms.pop("task_form")
-            else:
-                error_message = _("Please correct the task below.")
-        else:
-            return HttpResponse(status=404)
-    except ApplicationError as error:
-        form = next(iter(forms.values()), None)
-        if form is not None and error.field in form.fields:
-            apply_service_error(form, error)
-        error_message = str(error.message)
-        status = error.status_code
-    else:
-        status = 400 if error_message else 200
+    return complaint
+
+
+def _detail_answer(request, complaint, outcome, **forms):
+    """The answer to every action on one complaint. htmx: the refreshed detail body (a
+    refusal at its top, status 400/409); otherwise success goes back to the detail page
+    and a refusal renders it with the message."""
     complaint = selectors.complaint_detail(complaint.pk)
-    context = _detail_context(request, complaint, action_error=error_message, **forms)
+    context = _detail_context(request, complaint, action_error=outcome.message or None, **forms)
     if request.htmx:
-        return render(request, "complaints/_detail_body.html", context, status=status)
-    if status == 200:
+        return render(request, "complaints/_detail_body.html", context, status=outcome.status)
+    if outcome.ok:
         return redirect("complaints:detail", pk=complaint.pk)
-    return render(request, "complaints/complaint_detail.html", context, status=status)
+    return render(request, "complaints/complaint_detail.html", context, status=outcome.status)
 
 
-def _transfer(request, complaint):
+def _button_view(run):
+    """An action with nothing to fill in but a few named values: `run(request,
+    complaint)` calls the service."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        complaint = _complaint_for_action(request, pk)
+        return _detail_answer(request, complaint, attempt(lambda: run(request, complaint)))
+
+    return view
+
+
+def _form_view(form_name, make_form, run, invalid_message):
+    """An action with a form on the detail page (reply, note, task): the form is kept
+    with the user's input when it is invalid or the service refuses."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        complaint = _complaint_for_action(request, pk)
+        form = make_form(request.POST, complaint)
+        if not form.is_valid():
+            outcome = Outcome(ok=False, error=ApplicationError(invalid_message))
+        else:
+            outcome = attempt(lambda: run(request.user, complaint, form.cleaned_data), form)
+        if outcome.ok:
+            return _detail_answer(request, complaint, outcome)
+        return _detail_answer(request, complaint, outcome, **{form_name: form})
+
+    return view
+
+
+def _accept(request, complaint):
+    owner = _user_from(request.POST.get("owner"))
+    services.complaint_accept(actor=request.user, complaint=complaint, owner=owner)
+
+
+def _assign(request, complaint):
+    owner = _user_from(request.POST.get("owner"))
+    if owner is None:
+        raise ApplicationError(_("Choose the new owner."), field="owner")
+    services.complaint_assign(actor=request.user, complaint=complaint, owner=owner)
+
+
+def _merge(request, complaint):
+    code = request.POST.get("into", "")
+    into = Complaint.objects.filter(code__iexact=code.strip()).first()
+    if into is None:
+        raise ApplicationError(
+            _("No complaint has the tracking code “%(c)s”.") % {"c": code}, field="into"
+        )
+    services.complaint_merge(actor=request.user, complaint=complaint, into=into)
+
+
+complaint_accept = _button_view(_accept)
+complaint_assign = _button_view(_assign)
+complaint_merge = _button_view(_merge)
+complaint_start = _button_view(
+    lambda request, c: services.complaint_start(actor=request.user, complaint=c)
+)
+complaint_wait = _button_view(
+    lambda request, c: services.complaint_wait(
+        actor=request.user, complaint=c, question=request.POST.get("body", "")
+    )
+)
+complaint_resume = _button_view(
+    lambda request, c: services.complaint_resume(actor=request.user, complaint=c)
+)
+complaint_resolve = _button_view(
+    lambda request, c: services.complaint_resolve(
+        actor=request.user, complaint=c, summary=request.POST.get("summary", "")
+    )
+)
+complaint_reopen = _button_view(
+    lambda request, c: services.complaint_reopen(
+        actor=request.user, complaint=c, comment=request.POST.get("body", "")
+    )
+)
+complaint_reply = _form_view(
+    "reply_form",
+    lambda data, complaint: TextForm(data),
+    lambda user, c, data: services.complaint_reply(actor=user, complaint=c, body=data["body"]),
+    gettext_lazy("Please correct the text below."),
+)
+complaint_note = _form_view(
+    "note_form",
+    lambda data, complaint: TextForm(data),
+    lambda user, c, data: services.complaint_add_note(actor=user, complaint=c, body=data["body"]),
+    gettext_lazy("Please correct the text below."),
+)
+complaint_task = _form_view(
+    "task_form",
+    lambda data, complaint: TaskForm(data, complaint=complaint),
+    lambda user, c, data: services.task_open(actor=user, complaint=c, **data),
+    gettext_lazy("Please correct the task below."),
+)
+
+
+@login_required
+@require_POST
+def complaint_transfer(request, pk):
     """After a transfer the complaint may be out of the actor's sight: back to the list."""
     from apps.org.models import Department
 
+    complaint = _complaint_for_action(request, pk)
     value = request.POST.get("to_department", "")
     department = Department.objects.filter(pk=value).first() if value.isdigit() else None
-    services.complaint_transfer(
-        actor=request.user,
-        complaint=complaint,
-        to_department=department,
-        reason=request.POST.get("reason", ""),
+    outcome = attempt(
+        lambda: services.complaint_transfer(
+            actor=request.user,
+            complaint=complaint,
+            to_department=department,
+            reason=request.POST.get("reason", ""),
+        )
     )
+    if not outcome.ok:
+        return _detail_answer(request, complaint, outcome)
     messages.success(
         request,
         _("Complaint %(code)s transferred to %(d)s.")
@@ -436,31 +490,44 @@ def _transfer(request, complaint):
     return redirect(target)
 
 
-@login_required
-@require_POST
-def task_action(request, pk, action):
-    task = get_object_or_404(CoordinationTask.objects.select_related("complaint"), pk=pk)
-    next_page = request.POST.get("next", "")
-    try:
-        if action == "close":
-            services.task_close(actor=request.user, task=task, note=request.POST.get("note", ""))
-            messages.success(request, _("Task closed. The complaint owner has been told."))
-        elif action == "cancel":
-            services.task_cancel(actor=request.user, task=task)
-            messages.success(request, _("Task cancelled."))
-        else:
-            return HttpResponse(status=404)
-    except ApplicationError as error:
-        if next_page == "department":
-            messages.error(request, str(error.message))
-            return redirect("complaints:department_tasks")
-        raise
-    if next_page == "department":
-        return redirect("complaints:department_tasks")
-    if request.htmx:
-        complaint = selectors.complaint_detail(task.complaint_id)
-        return render(request, "complaints/_detail_body.html", _detail_context(request, complaint))
-    return redirect("complaints:detail", pk=task.complaint_id)
+def _task_view(run, success_message):
+    """Close or cancel a coordination task: from the department's task list the answer
+    is a message and a redirect back to it; from the complaint, the detail answer."""
+
+    @login_required
+    @require_POST
+    def view(request, pk):
+        task = get_object_or_404(CoordinationTask.objects.select_related("complaint"), pk=pk)
+        if request.POST.get("next", "") == "department":
+            return run_button_action(
+                request,
+                lambda: run(request, task),
+                success_message=success_message,
+                redirect_to="complaints:department_tasks",
+            )
+        outcome = attempt(lambda: run(request, task))
+        if outcome.ok:
+            messages.success(request, success_message)
+        return _detail_answer(request, task.complaint, outcome)
+
+    return view
+
+
+task_close = _task_view(
+    lambda request, task: services.task_close(
+        actor=request.user, task=task, note=request.POST.get("note", "")
+    ),
+    gettext_lazy("Task closed. The complaint owner has been told."),
+)
+task_cancel = _task_view(
+    lambda request, task: services.task_cancel(actor=request.user, task=task),
+    gettext_lazy("Task cancelled."),
+)
+
+
+def unknown_action(request, *args, **kwargs):
+    """The old /<pk>/<action>/ address for an action that does not exist."""
+    return HttpResponse(status=404)
 
 
 @login_required

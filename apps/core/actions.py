@@ -14,6 +14,7 @@ The API needs none of this: apps.core.api.exception_handler maps the same errors
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
@@ -110,3 +111,12 @@ def run_button_action(request, service_call, *, success_message, redirect_to):
     else:
         messages.error(request, outcome.message)
     return redirect(_resolve(redirect_to, outcome.value))
+
+
+def as_validation_error(call):
+    """Run a domain validator inside a form's clean_<field>(): its refusal becomes the
+    form's ValidationError, so the form shows it beside the field like any other."""
+    try:
+        return call()
+    except ApplicationError as error:
+        raise forms.ValidationError(str(error.message)) from error
