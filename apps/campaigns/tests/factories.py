@@ -3,9 +3,13 @@
 import datetime as dt
 from decimal import Decimal
 
+import factory
+from factory.django import DjangoModelFactory
+
 from apps.campaigns import services
-from apps.campaigns.models import BudgetLine, CampaignType
+from apps.campaigns.models import BudgetLine, Campaign, CampaignType
 from apps.campaigns.services import PlanData
+from apps.org.tests.factories import employee_in
 
 
 def plan_data(**overrides) -> PlanData:
@@ -54,3 +58,25 @@ def running_campaign(users, **overrides):
     services.campaign_start(actor=users["specialist"], campaign=campaign)
     campaign.refresh_from_db()
     return campaign
+
+
+# --- factory_boy ----------------------------------------------------------------------
+
+
+class CampaignFactory(DjangoModelFactory):
+    """A draft plan written through `campaign_create` (validated, with its prizes, budget
+    lines, targets and risks from `plan_data`, audited). The owner defaults to a new
+    WeChat specialist (needs the `org` fixture); any other keyword overrides the plan,
+    e.g. CampaignFactory(theme="双十一", channels=["weibo"])."""
+
+    class Meta:
+        model = Campaign
+
+    owner = factory.LazyFunction(lambda: employee_in("wechat", "ops_specialist").user)
+    department = factory.LazyAttribute(
+        lambda campaign: campaign.owner.employee.assignments.first().post.department
+    )
+
+    @classmethod
+    def _create(cls, model_class, *args, owner, department, **plan):
+        return services.campaign_create(actor=owner, department=department, data=plan_data(**plan))

@@ -2,10 +2,13 @@
 
 import datetime as dt
 
+import factory
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
 from apps.content import services
 from apps.content.models import ALL_CHECKS, Channel, ContentItem
+from apps.org.tests.factories import employee_in
 
 
 def channel(code="wechat-oa"):
@@ -61,3 +64,29 @@ def in_an_hour():
 
 def fresh(item) -> ContentItem:
     return ContentItem.objects.select_related("current_step").get(pk=item.pk)
+
+
+# --- factory_boy ----------------------------------------------------------------------
+
+
+class ContentItemFactory(DjangoModelFactory):
+    """A draft written through `content_item_create` (sanitised body, first version,
+    audit row). The author defaults to a new WeChat specialist (needs the `org` fixture);
+    move it on with `submit`/`approve` above, as reviewers would."""
+
+    class Meta:
+        model = ContentItem
+
+    author = factory.LazyFunction(lambda: employee_in("wechat", "ops_specialist").user)
+    department = factory.LazyAttribute(
+        lambda item: item.author.employee.assignments.first().post.department
+    )
+    channel = factory.LazyFunction(channel)
+    title = factory.Sequence(lambda n: f"春季新品推文 {n}")
+    body = "<p>第一段</p>"
+
+    @classmethod
+    def _create(cls, model_class, *args, author, department, channel, title, **fields):
+        return services.content_item_create(
+            actor=author, department=department, channel=channel, title=title, **fields
+        )
