@@ -3,10 +3,14 @@
 import datetime as dt
 from decimal import Decimal
 
+import factory
+from django.db.models import Max
 from django.utils import timezone
+from factory.django import DjangoModelFactory
 
+from apps.org.tests.factories import employee_in
 from apps.training import services
-from apps.training.models import Category, Session, TrainingPlan
+from apps.training.models import Category, Course, Session, TrainingPlan
 
 
 def category(code):
@@ -103,3 +107,47 @@ def released_month(year, month, grades=None, *, default="B"):
             grade=grade, total_score=Decimal("45") if grade == "D" else Decimal("85")
         )
     return cycle
+
+
+# --- factory_boy ----------------------------------------------------------------------
+
+
+def _next_free_year(plan) -> int:
+    """This year, or the year after the department's latest plan (one plan a year)."""
+    latest = TrainingPlan.objects.filter(department=plan.department).aggregate(y=Max("year"))["y"]
+    return max(timezone.localdate().year, (latest or 0) + 1)
+
+
+class TrainingPlanFactory(DjangoModelFactory):
+    """A draft plan started through `plan_create`, by a new WeChat ops manager unless
+    `actor` is given (needs the `org` fixture), for the department's next free year."""
+
+    class Meta:
+        model = TrainingPlan
+
+    actor = factory.LazyFunction(lambda: employee_in("wechat", "ops_manager").user)
+    department = factory.LazyAttribute(
+        lambda plan: plan.actor.employee.assignments.first().post.department
+    )
+    year = factory.LazyAttribute(_next_free_year)
+    title = "培训计划"
+
+    @classmethod
+    def _create(cls, model_class, *args, actor, **fields):
+        return services.plan_create(actor=actor, **fields)
+
+
+class CourseFactory(DjangoModelFactory):
+    """A course added to a draft plan through `course_add`, by the plan's author; any
+    other keyword overrides `course_data`, e.g. CourseFactory(title="直播带货")."""
+
+    class Meta:
+        model = Course
+
+    plan = factory.SubFactory(TrainingPlanFactory)
+    actor = factory.LazyAttribute(lambda course: course.plan.author)
+
+    @classmethod
+    def _create(cls, model_class, *args, plan, actor, **overrides):
+        data = course_data(year=plan.year, **overrides)
+        return services.course_add(actor=actor, plan=plan, data=data)
