@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.core import calendar
+from apps.core.actions import attempt
 from apps.core.calendar_overrides import (
     EARLIEST_YEAR,
     LATEST_YEAR,
@@ -21,8 +22,7 @@ from apps.core.calendar_overrides import (
     calendar_override_set,
     can_manage_calendar,
 )
-from apps.core.errors import ApplicationError, PermissionDenied
-from apps.core.forms import apply_service_error
+from apps.core.errors import PermissionDenied
 from apps.core.models import CalendarDay
 
 # How far ahead deadlines and SLAs usually reach: a year in this window that the package
@@ -89,11 +89,10 @@ def working_calendar(request):
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _page(request, year, form, status=400)
-    try:
-        row = calendar_override_set(actor=request.user, **form.cleaned_data)
-    except ApplicationError as error:
-        apply_service_error(form, error)
-        return _page(request, year, form, status=error.status_code)
+    outcome = attempt(lambda: calendar_override_set(actor=request.user, **form.cleaned_data), form)
+    if not outcome.ok:
+        return _page(request, year, form, status=outcome.status)
+    row = outcome.value
     messages.success(
         request,
         _("%(date)s: %(kind)s for the whole company.")

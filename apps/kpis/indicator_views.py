@@ -8,8 +8,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ApplicationError
-from apps.core.forms import apply_service_error
+from apps.core.actions import attempt
 
 from . import permissions as policy
 from . import services
@@ -53,13 +52,14 @@ def indicator_edit(request, pk=None):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            try:
-                services.indicator_save(
+            outcome = attempt(
+                lambda: services.indicator_save(
                     actor=request.user, data=form.indicator_data(), indicator=indicator
-                )
-            except ApplicationError as error:
-                apply_service_error(form, error)
-                status = error.status_code
+                ),
+                form,
+            )
+            if not outcome.ok:
+                status = outcome.status
             else:
                 messages.success(request, _("Indicator saved."))
                 return redirect("kpis:indicator_list")

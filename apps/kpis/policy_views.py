@@ -10,7 +10,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ApplicationError
+from apps.core.actions import attempt, show_refusal
 from apps.org.models import Department
 
 from . import permissions as policy
@@ -59,18 +59,19 @@ def policy_edit(request, department_pk):
     if request.method == "POST":
         status = 400
         if form.is_valid() and bands.is_valid() and timings.is_valid():
-            try:
-                with transaction.atomic():
-                    services.policy_save(
-                        actor=request.user,
-                        department=department,
-                        data=form.policy_data(),
-                        bands=bands_from(bands),
-                        timings=timings_from(timings),
-                    )
-            except ApplicationError as error:
-                _show_error(error, form, timings)
-                status = error.status_code
+            outcome = attempt(
+                lambda: _save_atomically(
+                    services.policy_save,
+                    actor=request.user,
+                    department=department,
+                    data=form.policy_data(),
+                    bands=bands_from(bands),
+                    timings=timings_from(timings),
+                )
+            )
+            if not outcome.ok:
+                _show_error(outcome.error, form, timings)
+                status = outcome.status
             else:
                 messages.success(
                     request, _("Appraisal policy of %(d)s saved.") % {"d": department.label}
@@ -91,6 +92,12 @@ def policy_edit(request, department_pk):
     )
 
 
+def _save_atomically(service, **kwargs):
+    """The policy and its bands and timings are saved together or not at all."""
+    with transaction.atomic():
+        return service(**kwargs)
+
+
 def _show_error(error, form, timings) -> None:
     """Put the service's message next to its field: a timing ("timing.<kind>.<name>")
     on its row, anything else on the form."""
@@ -100,7 +107,4 @@ def _show_error(error, form, timings) -> None:
             if row.cleaned_data.get("kind") == parts[1] and parts[2] in row.fields:
                 row.add_error(parts[2], str(error.message))
                 return
-    if error.field in form.fields:
-        form.add_error(error.field, str(error.message))
-    else:
-        form.add_error(None, str(error.message))
+    show_refusal(form, error)

@@ -8,7 +8,8 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.actions import attempt
+from apps.core.errors import NotFound
 from apps.org.models import Department
 
 from . import permissions as policy
@@ -51,6 +52,12 @@ def template_detail(request, pk):
     return render(request, "kpis/template_detail.html", {"template": template})
 
 
+def _save_atomically(**kwargs):
+    """The template with its sections and items is saved together or not at all."""
+    with transaction.atomic():
+        return services.template_save(**kwargs)
+
+
 @login_required
 def template_edit(request, pk=None):
     """pk: save a new version of that template; none: a new template."""
@@ -62,24 +69,24 @@ def template_edit(request, pk=None):
         status = 400
         if header.is_valid() and sections.is_valid() and items.is_valid():
             data = header.cleaned_data
-            try:
-                with transaction.atomic():
-                    saved = services.template_save(
-                        actor=request.user,
-                        department=data["department"],
-                        position=data["position"],
-                        name=data["name"],
-                        name_en=data["name_en"],
-                        sections=sections_from(sections, items),
-                        rulebook=template.rulebook if template else "",
-                        self_scored=data["self_scored"],
-                    )
-            except ApplicationError as error:
-                header.add_error(None, str(error.message))
-                status = error.status_code
+            outcome = attempt(
+                lambda: _save_atomically(
+                    actor=request.user,
+                    department=data["department"],
+                    position=data["position"],
+                    name=data["name"],
+                    name_en=data["name_en"],
+                    sections=sections_from(sections, items),
+                    rulebook=template.rulebook if template else "",
+                    self_scored=data["self_scored"],
+                ),
+                header,
+            )
+            if not outcome.ok:
+                status = outcome.status
             else:
                 messages.success(request, _("Template saved; new forms use this version."))
-                return redirect("kpis:template_detail", saved.pk)
+                return redirect("kpis:template_detail", outcome.value.pk)
     return render(
         request,
         "kpis/template_edit.html",

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.campaigns.models import Campaign
-from apps.core.errors import ApplicationError, PermissionDenied
-from apps.core.forms import apply_service_error
+from apps.core.actions import attempt
+from apps.core.errors import PermissionDenied
 from apps.org import permissions as org_policy
 from apps.work import forms as f
 from apps.work import permissions as policy
@@ -23,17 +23,12 @@ PAGE_SIZE = 25
 
 
 def _service_form(request, form, call):
-    """Run `call()` if the form is valid; a domain error goes next to its field (403s
-    become the error page). Returns the service's result, or None."""
+    """Run `call()` if the form is valid; a refusal goes on the form (core.actions: at the
+    top and beside its field; 403/404 become the error page). Returns the service's
+    result, or None."""
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
-        return call()
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        apply_service_error(form, error)
-        return None
+    return attempt(call, form).value
 
 
 def _page(request, rows):
