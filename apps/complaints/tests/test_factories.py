@@ -6,7 +6,6 @@ import pytest
 
 from apps.complaints import services
 from apps.complaints.models import Channel, Complaint
-from apps.complaints.services.common import complaint_by_token
 from apps.complaints.tests.factories import ComplaintFactory
 from apps.core.errors import PermissionDenied
 from apps.core.models import AuditEntry
@@ -19,7 +18,7 @@ def test_the_factory_files_a_valid_complaint_through_the_service(users):
     complaint.full_clean()
     assert complaint.state == Complaint.State.NEW and complaint.channel == Channel.WEB
     assert complaint.received_at < complaint.accept_due_at <= complaint.resolve_due_at
-    assert complaint_by_token(complaint.tracking_token) == complaint
+    assert services.complaint_by_token(complaint.tracking_token) == complaint
     accepted = services.complaint_accept(actor=users["cs"], complaint=complaint)
     assert accepted.accepted_at is not None
 
