@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.complaints import permissions as policy
-from apps.complaints import services
+from apps.complaints import services, sla
 from apps.complaints.escalation import escalate_breaches
 from apps.complaints.models import Complaint, ComplaintCategory
 from apps.org.models import Department
@@ -241,6 +241,6 @@ def _history(cs, now):
             accepted_at=received + accept_after,
             first_resolved_at=resolved_at,
             resolved_at=resolved_at,
-            resolved_in_time=resolved_at <= complaint.resolve_due_at,
+            resolved_in_time=sla.met(resolved_at, complaint.resolve_due_at),
             closed_at=resolved_at + dt.timedelta(hours=rng.randint(1, 48)),
         )

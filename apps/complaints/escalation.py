@@ -24,7 +24,6 @@ from django.db.models import (
     CharField,
     Exists,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -56,10 +55,7 @@ def breaches(now):
         complaint=OuterRef("pk"), cycle=OuterRef("cycle"), kind=OuterRef("breach_kind")
     )
     return (
-        Complaint.objects.filter(
-            Q(state=S.NEW, accept_due_at__lt=now)
-            | Q(state__in=Complaint.RESOLVE_CLOCK_STATES, resolve_due_at__lt=now)
-        )
+        Complaint.objects.filter(sla.overdue_q(now))
         .annotate(breach_kind=kind)
         .filter(~Exists(already))
     )

@@ -20,11 +20,12 @@ import datetime as dt
 import statistics
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
 from apps.complaints import permissions as policy
+from apps.complaints import sla
 from apps.complaints.models import (
     Channel,
     Complaint,
@@ -66,7 +67,7 @@ def complaint_list_for(
     elif owner:
         complaints = complaints.filter(owner_id=owner)
     if overdue:
-        complaints = complaints.filter(overdue_q(timezone.now()))
+        complaints = complaints.filter(sla.overdue_q(timezone.now()))
     if search:
         complaints = complaints.filter(
             Q(code__iexact=search.strip()) | Q(description__icontains=search)
@@ -78,12 +79,6 @@ def complaint_list_for(
         complaints.select_related("category", "department", "owner", "owner__employee")
         .annotate(has_open_tasks=Exists(open_tasks))
         .order_by("-received_at", "-id")
-    )
-
-
-def overdue_q(now) -> Q:
-    return Q(state=S.NEW, accept_due_at__lt=now) | Q(
-        state__in=Complaint.RESOLVE_CLOCK_STATES, resolve_due_at__lt=now
     )
 
 
@@ -210,16 +205,14 @@ def complaint_stats(*, departments=None, start=None, end=None) -> dict:
     counts = complaints.aggregate(
         total=Count("pk"),
         accepted=Count("pk", filter=Q(accepted_at__isnull=False)),
-        accepted_ok=Count("pk", filter=Q(accepted_at__lte=F("accept_due_at"))),
+        accepted_ok=Count("pk", filter=sla.accepted_in_time_q()),
         resolved=Count("pk", filter=Q(first_resolved_at__isnull=False)),
         resolve_decided=Count("pk", filter=Q(resolved_in_time__isnull=False)),
         resolved_ok=Count("pk", filter=Q(resolved_in_time=True)),
         both_decided=Count(
             "pk", filter=Q(accepted_at__isnull=False, resolved_in_time__isnull=False)
         ),
-        both_in_time=Count(
-            "pk", filter=Q(accepted_at__lte=F("accept_due_at"), resolved_in_time=True)
-        ),
+        both_in_time=Count("pk", filter=sla.accepted_in_time_q() & Q(resolved_in_time=True)),
         closed=Count("pk", filter=Q(state=S.CLOSED)),
         reopened=Count("pk", filter=Q(reopen_count__gt=0)),
         replied=Count("pk", filter=Q(Exists(replied), accepted_at__isnull=False)),

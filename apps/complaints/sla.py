@@ -1,22 +1,23 @@
 """SLA arithmetic in working hours (apps.core.calendar): due times at intake, pausing the
-resolve clock while waiting for the complainant, and restarting it on reopen."""
+resolve clock while waiting for the complainant, and restarting it on reopen; and the one
+definition of "in time" and "overdue" that services, selectors, the breach scan, the home
+panels and the KPI sources share."""
 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.db.models import F, Q
 from django.utils import timezone
 
+from apps.complaints.models import Complaint
+from apps.complaints.presets import SLA
 from apps.core.calendar import WorkingCalendar
 
-# Working hours to accept / to resolve when the SLA table has no row for a severity.
-DEFAULT_POLICIES = {
-    "low": (Decimal("16"), Decimal("80")),
-    "normal": (Decimal("8"), Decimal("40")),
-    "high": (Decimal("4"), Decimal("16")),
-    "urgent": (Decimal("1"), Decimal("8")),
-}
+# Working hours to accept / to resolve when the SLA table has no row for a severity: the
+# shipped table (apps.complaints.presets.SLA), so the hours are written down once.
+DEFAULT_POLICIES = {severity: (accept, resolve) for severity, accept, resolve in SLA}
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,24 @@ def time_left(due: dt.datetime | None, now: dt.datetime | None = None) -> dt.tim
     if due is None:
         return None
     return due - (now or timezone.now())
+
+
+# --- In time and overdue: one definition --------------------------------------------------
+
+
+def met(done_at: dt.datetime, due: dt.datetime) -> bool:
+    """A clock is met when its step is done at or before its due time."""
+    return done_at <= due
+
+
+def accepted_in_time_q() -> Q:
+    """Complaints accepted by their accept-by time (SQL twin of `met`)."""
+    return Q(accepted_at__lte=F("accept_due_at"))
+
+
+def overdue_q(now: dt.datetime) -> Q:
+    """Complaints whose running clock is past due at `now`: new ones past accept-by, those
+    being handled past resolve-by (SQL twin of Complaint.is_overdue)."""
+    return Q(state=Complaint.State.NEW, accept_due_at__lt=now) | Q(
+        state__in=Complaint.RESOLVE_CLOCK_STATES, resolve_due_at__lt=now
+    )
