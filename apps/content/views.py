@@ -32,8 +32,8 @@ from apps.content.forms import (
     TopicForm,
 )
 from apps.content.models import Channel, ContentItem, ContentPlan, Topic
-from apps.core.errors import ApplicationError, NotFound, PermissionDenied
-from apps.core.forms import apply_service_error
+from apps.core.actions import attempt, run_button_action
+from apps.core.errors import NotFound, PermissionDenied
 from apps.core.imports import ImportRejected
 from apps.org import permissions as org_policy
 from apps.org.authorities import Authority
@@ -95,25 +95,28 @@ def item_create(request):
             key: request.GET[key] for key in ("topic", "plan", "channel") if request.GET.get(key)
         },
     )
+    status = 200
     if request.method == "POST" and form.is_valid() and department_form.is_valid():
         data = dict(form.cleaned_data)
-        try:
-            item = services.content_item_create(
+        outcome = attempt(
+            lambda: services.content_item_create(
                 actor=request.user,
                 department=department_form.cleaned_data["department"],
                 channel=data.pop("channel"),
                 title=data.pop("title"),
                 **{k: v for k, v in data.items() if v not in (None, "", False) or k == "body"},
-            )
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
+            ),
+            form,
+        )
+        if outcome.ok:
             messages.success(request, _("Draft saved."))
-            return redirect("content:detail", item.pk)
+            return redirect("content:detail", outcome.value.pk)
+        status = outcome.status
     return render(
         request,
         "content/item_form.html",
         {"form": form, "department_form": department_form, "item": None},
+        status=status,
     )
 
 
@@ -128,18 +131,22 @@ def item_edit(request, pk):
         instance=item,
         departments=Department.objects.filter(pk=item.department_id),
     )
+    status = 200  # an invalid form stays 200 here, as before; a refusal is 400/409
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         # The ModelForm already wrote the values onto `item`; the service works on a
         # fresh row and applies them itself.
-        try:
-            services.content_item_update(actor=request.user, item=ContentItem(pk=item.pk), **fields)
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
+        outcome = attempt(
+            lambda: services.content_item_update(
+                actor=request.user, item=ContentItem(pk=item.pk), **fields
+            ),
+            form,
+        )
+        if outcome.ok:
             messages.success(request, _("Changes saved."))
             return redirect("content:detail", item.pk)
-    return render(request, "content/item_form.html", {"form": form, "item": item})
+        status = outcome.status
+    return render(request, "content/item_form.html", {"form": form, "item": item}, status=status)
 
 
 @login_required
@@ -187,13 +194,12 @@ def item_detail(request, pk):
 
 def _act(request, pk, action, success):
     item = _visible_item(request.user, pk)
-    try:
-        action(item)
-    except ApplicationError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, success)
-    return redirect("content:detail", item.pk)
+    return run_button_action(
+        request,
+        lambda: action(item),
+        success_message=success,
+        redirect_to=reverse("content:detail", args=[item.pk]),
+    )
 
 
 @login_required
@@ -416,10 +422,10 @@ def _after_action(request, item, message):
     return redirect(target)
 
 
-def _form_error(request, item, **forms):
+def _form_error(request, item, status=400, **forms):
     context = _review_context(request, item, **forms)
     template = "content/_review_actions.html" if request.htmx else "content/review.html"
-    return render(request, template, context, status=400)
+    return render(request, template, context, status=status)
 
 
 @login_required
@@ -429,8 +435,8 @@ def review_approve(request, pk):
     form = ApproveForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.content_item_approve(
+        outcome = attempt(
+            lambda: services.content_item_approve(
                 actor=request.user,
                 item=item,
                 version=data["version"],
@@ -438,13 +444,12 @@ def review_approve(request, pk):
                 comment=data["comment"],
                 checklist=data["checklist"],
                 publish_at=data["publish_at"],
-            )
-        except ApplicationError as error:
-            if error.status_code != 400:
-                raise
-            apply_service_error(form, error)
-        else:
+            ),
+            form,
+        )
+        if outcome.ok:
             return _after_action(request, item, _("Approved: %(t)s") % {"t": item.title})
+        return _form_error(request, item, outcome.status, approve_form=form)
     return _form_error(request, item, approve_form=form)
 
 
@@ -455,20 +460,19 @@ def review_return(request, pk):
     form = ReturnForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.content_item_return(
+        outcome = attempt(
+            lambda: services.content_item_return(
                 actor=request.user,
                 item=item,
                 version=data["version"],
                 step=data["step"],
                 comment=data["comment"],
-            )
-        except ApplicationError as error:
-            if error.status_code != 400:
-                raise
-            apply_service_error(form, error)
-        else:
+            ),
+            form,
+        )
+        if outcome.ok:
             return _after_action(request, item, _("Returned: %(t)s") % {"t": item.title})
+        return _form_error(request, item, outcome.status, return_form=form)
     return _form_error(request, item, return_form=form)
 
 
@@ -544,19 +548,21 @@ def topic_list(request):
     )
     form = TopicForm(request.POST or None)
     form.fields["department"].queryset = policy.author_departments(request.user)
+    status = 200  # an invalid form stays 200 here, as before; a refusal is 400/409
     if request.method == "POST" and form.is_valid():
-        try:
-            services.topic_propose(actor=request.user, **form.cleaned_data)
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
+        outcome = attempt(
+            lambda: services.topic_propose(actor=request.user, **form.cleaned_data), form
+        )
+        if outcome.ok:
             messages.success(request, _("Topic proposed."))
             return redirect("content:topics")
+        status = outcome.status
     return render(
         request,
         "content/topics.html",
         {"page": page, "form": form, "decision_form": TopicDecisionForm(),
          "can_decide": org_policy.has_authority(request.user, Authority.REVIEW_CONTENT)},
+        status=status,
     )  # fmt: skip
 
 
@@ -565,16 +571,15 @@ def topic_list(request):
 def topic_decide(request, pk):
     topic = get_object_or_404(Topic, pk=pk)
     form = TopicDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.topic_decide(actor=request.user, topic=topic, **form.cleaned_data)
-        except ApplicationError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("Decision recorded."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a decision."))
-    return redirect("content:topics")
+        return redirect("content:topics")
+    return run_button_action(
+        request,
+        lambda: services.topic_decide(actor=request.user, topic=topic, **form.cleaned_data),
+        success_message=_("Decision recorded."),
+        redirect_to="content:topics",
+    )
 
 
 @login_required
@@ -590,11 +595,13 @@ def plan_list(request):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         dates = data.pop("planned_dates_text")
-        try:
-            services.plan_create(actor=request.user, planned_dates=dates, **data)
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
+        outcome = attempt(
+            lambda: services.plan_create(actor=request.user, planned_dates=dates, **data), form
+        )
+        if outcome.ok:
             messages.success(request, _("Plan saved."))
             return redirect("content:plans")
-    return render(request, "content/plans.html", {"page": page, "form": form})
+        status = outcome.status
+    else:
+        status = 200  # an invalid form stays 200 here, as before; a refusal is 400/409
+    return render(request, "content/plans.html", {"page": page, "form": form}, status=status)

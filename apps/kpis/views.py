@@ -7,15 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import files
-from apps.core.errors import ApplicationError, NotFound
+from apps.core.actions import attempt, run_button_action
+from apps.core.errors import NotFound
 from apps.core.imports import ImportRejected
 from apps.org.models import Department, Employee
 
-from . import export as sheet_export
 from . import jobs, raters, selectors, services
 from . import permissions as policy
 from .appeals import route_of
@@ -120,17 +121,19 @@ def form_detail(request, pk):
 def _act(request, pk, action):
     """Run `action(form)`; on a domain error re-render the form with the message."""
     form = _form_or_404(request.user, pk)
-    try:
-        message = action(form)
-    except ApplicationError as error:
+    outcome = attempt(lambda: action(form))
+    if not outcome.ok:
         form = selectors.form_for_page(pk)
-        context = _form_context(
-            request, form, errors={error.field or "__all__": error.message}, posted=request.POST
-        )
-        return render(request, "kpis/form_detail.html", context, status=error.status_code)
-    if message:
-        messages.success(request, message)
+        context = _form_context(request, form, errors=_errors(outcome), posted=request.POST)
+        return render(request, "kpis/form_detail.html", context, status=outcome.status)
+    if outcome.value:
+        messages.success(request, outcome.value)
     return redirect("kpis:form_detail", pk=pk)
+
+
+def _errors(outcome):
+    """A refusal as these pages show it: the message under its field's key, or on top."""
+    return {outcome.error.field or "__all__": outcome.error.message}
 
 
 @login_required
@@ -272,18 +275,18 @@ def peer_review(request, pk):
     errors = {}
     status = 200
     if request.method == "POST":
-        try:
-            services.peer_review_submit(
+        outcome = attempt(
+            lambda: services.peer_review_submit(
                 actor=request.user,
                 review=review,
                 scores=_scores(request.POST),
                 comment=request.POST.get("comment", ""),
             )
+        )
+        if outcome.ok:
             messages.success(request, _("Thank you: your peer review is submitted."))
             return redirect("kpis:tasks")
-        except ApplicationError as error:
-            errors = {error.field or "__all__": error.message}
-            status = error.status_code
+        errors, status = _errors(outcome), outcome.status
     return render(
         request,
         "kpis/peer_review.html",
@@ -316,17 +319,18 @@ def cycle_list(request):
             errors = {"period": _("Choose a month, e.g. 2025-03.")}
             status = 400
         else:
-            try:
-                cycle = services.cycle_open(
+            outcome = attempt(
+                lambda: services.cycle_open(
                     actor=request.user, kind=request.POST.get("kind", ""), period_start=start
                 )
+            )
+            if outcome.ok:
+                cycle = outcome.value
                 messages.success(
                     request, _("%(c)s is opening; forms are being created.") % {"c": cycle.label}
                 )
                 return redirect("kpis:cycle_dashboard", pk=cycle.pk)
-            except ApplicationError as error:
-                errors = {error.field or "__all__": error.message}
-                status = error.status_code
+            errors, status = _errors(outcome), outcome.status
     return render(
         request,
         "kpis/cycle_list.html",
@@ -392,15 +396,15 @@ def cycle_dashboard(request, pk):
 def _cycle_action(request, pk, action):
     cycle = get_object_or_404(AppraisalCycle, pk=pk)
     department = _department(request)
-    try:
-        message = action(cycle, department)
-        messages.success(request, message)
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    url = redirect("kpis:cycle_dashboard", pk=pk)
+    url = reverse("kpis:cycle_dashboard", args=[pk])
     if department:
-        url["Location"] += f"?department={department.pk}"
-    return url
+        url += f"?department={department.pk}"
+    return run_button_action(
+        request,
+        lambda: action(cycle, department),
+        success_message=lambda message: message,
+        redirect_to=url,
+    )
 
 
 @login_required
@@ -482,9 +486,7 @@ def cycle_import(request, pk):
 @require_POST
 def cycle_export(request, pk):
     cycle = get_object_or_404(AppraisalCycle, pk=pk)
-    job = sheet_export.request_export(
-        actor=request.user, cycle=cycle, department=_department(request)
-    )
+    job = services.request_export(actor=request.user, cycle=cycle, department=_department(request))
     return redirect("kpis:export_detail", pk=job.pk)
 
 

@@ -7,14 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import profile
-from apps.core.errors import ApplicationError, PermissionDenied
-from apps.core.forms import apply_service_error
+from apps.core.actions import attempt, run_button_action, run_form_action
+from apps.core.errors import PermissionDenied
 from apps.core.selectors import audit_trail_of
 from apps.org import catalogue, escalation, selectors, services
 from apps.org import permissions as policy
@@ -45,13 +46,6 @@ def _waiting_for_approval(request, power_request: PowerRequest) -> None:
             "n": power_request.pk,
         },
     )
-
-
-def _refused(form, error: ApplicationError) -> int:
-    """Show a service's refusal on the form (at the top unless it names a field),
-    keeping the input; returns the status code for the page."""
-    apply_service_error(form, error)
-    return error.status_code
 
 
 @login_required
@@ -104,22 +98,14 @@ def department_create(request, parent_pk):
     parent = get_object_or_404(Department, pk=parent_pk)
     if not policy.can_manage_org(request.user, parent):
         raise PermissionDenied()
-    form = DepartmentForm(request.POST or None, initial={"kind": Department.Kind.GROUP})
-    if request.method == "POST" and form.is_valid():
-        try:
-            department = services.department_create(
-                actor=request.user, parent=parent, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("%(d)s was created.") % {"d": department.label})
-            return redirect("org:department_detail", department.pk)
-    return render(
+    return run_form_action(
         request,
-        "org/department_form.html",
-        {"form": form, "parent": parent},
-        status=400 if form.errors else 200,
+        DepartmentForm(request.POST or None, initial={"kind": Department.Kind.GROUP}),
+        lambda data: services.department_create(actor=request.user, parent=parent, **data),
+        success_message=lambda department: _("%(d)s was created.") % {"d": department.label},
+        redirect_to=lambda department: reverse("org:department_detail", args=[department.pk]),
+        template="org/department_form.html",
+        context={"parent": parent},
     )
 
 
@@ -128,14 +114,11 @@ def department_create(request, parent_pk):
 def department_delete(request, pk):
     department = get_object_or_404(Department, pk=pk)
     parent_pk = department.parent_id
-    try:
-        outcome = services.department_delete(actor=request.user, department=department)
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        messages.error(request, error.message)
+    deleted = attempt(lambda: services.department_delete(actor=request.user, department=department))
+    if not deleted.ok:
+        messages.error(request, deleted.message)
         return redirect("org:department_detail", department.pk)
-    if outcome == "deleted":
+    if deleted.value == "deleted":
         messages.success(request, _("%(d)s was deleted.") % {"d": department.label})
     else:
         messages.success(
@@ -205,13 +188,15 @@ def assignment_create(request, pk):
     form = AssignmentForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.assignment_create(
+        outcome = attempt(
+            lambda: services.assignment_create(
                 actor=request.user, employee=employee, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            status = _refused(form, error)
-        else:
+            ),
+            form,
+        )
+        status = outcome.status
+        if outcome.ok:
+            result = outcome.value
             if isinstance(result, PowerRequest):
                 _waiting_for_approval(request, result)
             else:
@@ -232,24 +217,16 @@ def assignment_end(request, pk):
     )
     if not policy.can_manage_org(request.user, assignment.post.department):
         raise PermissionDenied()
-    form = AssignmentEndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.assignment_end(
-                actor=request.user, assignment=assignment, end_date=form.cleaned_data["end_date"]
-            )
-        except ApplicationError as error:
-            if error.status_code == 403:
-                raise
-            apply_service_error(form, error)
-        else:
-            messages.success(request, _("The assignment was ended."))
-            return redirect("org:employee_detail", assignment.employee_id)
-    return render(
+    return run_form_action(
         request,
-        "org/assignment_end.html",
-        {"form": form, "assignment": assignment},
-        status=400 if form.errors else 200,
+        AssignmentEndForm(request.POST or None),
+        lambda data: services.assignment_end(
+            actor=request.user, assignment=assignment, end_date=data["end_date"]
+        ),
+        success_message=_("The assignment was ended."),
+        redirect_to=reverse("org:employee_detail", args=[assignment.employee_id]),
+        template="org/assignment_end.html",
+        context={"assignment": assignment},
     )
 
 
@@ -263,16 +240,18 @@ def post_authorities(request, pk):
     form = PostAuthorityForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.post_authority_set(
+        outcome = attempt(
+            lambda: services.post_authority_set(
                 actor=request.user,
                 post=post,
                 authority=form.cleaned_data["authority"],
                 scope=form.cleaned_data["scope"] or None,
-            )
-        except ApplicationError as error:
-            status = _refused(form, error)
-        else:
+            ),
+            form,
+        )
+        status = outcome.status
+        if outcome.ok:
+            result = outcome.value
             if isinstance(result, PowerRequest):
                 _waiting_for_approval(request, result)
             else:
@@ -303,13 +282,15 @@ def department_delegations(request, pk):
     form = DelegationForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.delegation_grant(
+        outcome = attempt(
+            lambda: services.delegation_grant(
                 actor=request.user, department=department, **form.cleaned_data
-            )
-        except ApplicationError as error:
-            status = _refused(form, error)
-        else:
+            ),
+            form,
+        )
+        status = outcome.status
+        if outcome.ok:
+            result = outcome.value
             if isinstance(result, PowerRequest):
                 _waiting_for_approval(request, result)
             else:
@@ -376,18 +357,16 @@ def power_request_decide(request, pk, decision):
     decide = (
         services.power_request_approve if decision == "approve" else services.power_request_refuse
     )
-    try:
-        decide(actor=request.user, request=power_request, comment=comment)
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        messages.error(request, error.message)
+    if decision == "approve":
+        done = _("Request #%(n)s was approved and applied.") % {"n": pk}
     else:
-        if decision == "approve":
-            messages.success(request, _("Request #%(n)s was approved and applied.") % {"n": pk})
-        else:
-            messages.success(request, _("Request #%(n)s was refused.") % {"n": pk})
-    return redirect("org:power_requests")
+        done = _("Request #%(n)s was refused.") % {"n": pk}
+    return run_button_action(
+        request,
+        lambda: decide(actor=request.user, request=power_request, comment=comment),
+        success_message=done,
+        redirect_to="org:power_requests",
+    )
 
 
 @login_required
