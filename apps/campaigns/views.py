@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +19,8 @@ from apps.campaigns import forms as f
 from apps.campaigns import permissions as policy
 from apps.campaigns import selectors, services
 from apps.campaigns.models import BudgetIncrease, Campaign, CampaignType, ChecklistItem
-from apps.core.errors import ApplicationError, PermissionDenied
-from apps.core.forms import apply_service_error
+from apps.core.actions import attempt, run_button_action, show_refusal
+from apps.core.errors import PermissionDenied
 from apps.core.imports import ImportRejected
 from apps.org.authorities import Authority
 from apps.org.models import Department
@@ -102,31 +104,35 @@ def campaign_calendar(request):
     )
 
 
+def _save_plan(request, campaign, form, formsets):
+    """Create the campaign from the plan forms, or save a new version of its plan."""
+    data = f.plan_data_from(form, formsets)
+    if campaign is None:
+        return services.campaign_create(
+            actor=request.user, department=form.cleaned_data["department"], data=data
+        )
+    services.campaign_update(actor=request.user, campaign=campaign, data=data)
+    return campaign
+
+
 def _plan_page(request, *, campaign=None):
     form, formsets = f.plan_forms(request.POST or None, user=request.user, campaign=campaign)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST":
         valid = form.is_valid() & all([fs.is_valid() for fs in formsets.values()])  # noqa: C419 - validate every formset
         if valid:
-            try:
-                data = f.plan_data_from(form, formsets)
-                if campaign is None:
-                    campaign = services.campaign_create(
-                        actor=request.user, department=form.cleaned_data["department"], data=data
-                    )
-                else:
-                    services.campaign_update(actor=request.user, campaign=campaign, data=data)
-            except ApplicationError as error:
-                if error.status_code == 403:
-                    raise
-                if error.field in formsets:
-                    formsets[error.field]._non_form_errors = formsets[error.field].error_class(
-                        [str(error.message)]
-                    )
-                else:
-                    apply_service_error(form, error)
-            else:
+            outcome = attempt(lambda: _save_plan(request, campaign, form, formsets))
+            if outcome.ok:
                 messages.success(request, _("The plan was saved."))
-                return redirect("campaigns:detail", campaign.pk)
+                return redirect("campaigns:detail", outcome.value.pk)
+            status = outcome.status
+            error = outcome.error
+            if error.field in formsets:
+                formsets[error.field]._non_form_errors = formsets[error.field].error_class(
+                    [outcome.message]
+                )
+            else:
+                show_refusal(form, error)
     return render(
         request,
         "campaigns/plan_form.html",
@@ -135,7 +141,7 @@ def _plan_page(request, *, campaign=None):
             "formsets": [(name, f.FORMSET_TITLES[name], fs) for name, fs in formsets.items()],
             "campaign": campaign,
         },
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 
@@ -267,58 +273,56 @@ TRANSITIONS = {
 }
 
 
+def _do_transition(request, campaign, action):
+    """Carry out one named step of the campaign's life; returns the page's answer: a
+    message for the detail page, or a redirect (a copy opens the new draft)."""
+    if action in TRANSITIONS:
+        service, message = TRANSITIONS[action]
+        service(actor=request.user, campaign=campaign)
+        return message
+    if action in ("approve", "return"):
+        form = f.CommentForm(request.POST)
+        form.is_valid()
+        comment = form.cleaned_data.get("comment", "")
+        if action == "return":
+            services.campaign_return(actor=request.user, campaign=campaign, comment=comment)
+            return _("The plan was returned to its owner.")
+        campaign = services.campaign_approve(actor=request.user, campaign=campaign, comment=comment)
+        if campaign.state == Campaign.State.SUBMITTED:
+            return _("Approved. It now waits for the director.")
+        return _("The plan was approved.")
+    if action == "cancel":
+        services.campaign_cancel(
+            actor=request.user, campaign=campaign, reason=request.POST.get("reason", "")
+        )
+        return _("The campaign was cancelled.")
+    if action == "copy":
+        copy = services.campaign_copy(actor=request.user, source=campaign)
+        messages.success(request, _("A new draft was started from this plan. Adjust it and save."))
+        return redirect("campaigns:edit", copy.pk)
+    raise Http404
+
+
 @login_required
 @require_POST
 def campaign_transition(request, pk, action):
     campaign = _campaign(request, pk)
-    try:
-        if action in TRANSITIONS:
-            service, message = TRANSITIONS[action]
-            service(actor=request.user, campaign=campaign)
-        elif action in ("approve", "return"):
-            form = f.CommentForm(request.POST)
-            form.is_valid()
-            comment = form.cleaned_data.get("comment", "")
-            if action == "approve":
-                campaign = services.campaign_approve(
-                    actor=request.user, campaign=campaign, comment=comment
-                )
-                message = (
-                    _("Approved. It now waits for the director.")
-                    if campaign.state == Campaign.State.SUBMITTED
-                    else _("The plan was approved.")
-                )
-            else:
-                services.campaign_return(actor=request.user, campaign=campaign, comment=comment)
-                message = _("The plan was returned to its owner.")
-        elif action == "cancel":
-            services.campaign_cancel(
-                actor=request.user, campaign=campaign, reason=request.POST.get("reason", "")
-            )
-            message = _("The campaign was cancelled.")
-        elif action == "copy":
-            copy = services.campaign_copy(actor=request.user, source=campaign)
-            messages.success(
-                request, _("A new draft was started from this plan. Adjust it and save.")
-            )
-            return redirect("campaigns:edit", copy.pk)
-        else:
-            from django.http import Http404
-
-            raise Http404
-    except ApplicationError as error:
-        if error.status_code in (403, 404):
-            raise
-        if error.field in ("comment", "reason"):
-            form_class = f.CommentForm if error.field == "comment" else f.CancelForm
-            form = form_class(request.POST)
-            form.is_valid()
-            apply_service_error(form, error)
-            key = "comment_form" if error.field == "comment" else "cancel_form"
-            return _rerender(request, _campaign(request, pk), **{key: form, "open_panel": action})
-        messages.error(request, error.message)
+    outcome = attempt(lambda: _do_transition(request, campaign, action))
+    if outcome.ok:
+        if not isinstance(outcome.value, str):
+            return outcome.value
+        messages.success(request, outcome.value)
         return redirect("campaigns:detail", pk)
-    messages.success(request, message)
+    error = outcome.error
+    if error.field in ("comment", "reason"):
+        # The refusal names the text the user typed: show the panel again with it kept.
+        form_class = f.CommentForm if error.field == "comment" else f.CancelForm
+        form = form_class(request.POST)
+        form.is_valid()
+        show_refusal(form, error)
+        key = "comment_form" if error.field == "comment" else "cancel_form"
+        return _rerender(request, _campaign(request, pk), **{key: form, "open_panel": action})
+    messages.error(request, outcome.message)
     return redirect("campaigns:detail", pk)
 
 
@@ -348,8 +352,8 @@ def log_add(request, pk):
     form = f.LogEntryForm(request.POST, request.FILES)
     status = 200
     if form.is_valid():
-        try:
-            services.log_entry_add(
+        outcome = attempt(
+            lambda: services.log_entry_add(
                 actor=request.user,
                 campaign=campaign,
                 kind=form.cleaned_data["kind"],
@@ -357,13 +361,11 @@ def log_add(request, pk):
                 text=form.cleaned_data["text"],
                 handling=form.cleaned_data["handling"],
                 files=form.cleaned_data["attachments"],
-            )
-        except ApplicationError as error:
-            if error.status_code == 403:
-                raise
-            apply_service_error(form, error)
-            status = 400
-        else:
+            ),
+            form,
+        )
+        status = outcome.status
+        if outcome.ok:
             form = None
     else:
         status = 400
@@ -381,19 +383,16 @@ def _panel_post(request, pk, *, form_class, key, call, done, needs_campaign=True
     kwargs = {"campaign": campaign} if needs_campaign else {}
     form = form_class(request.POST, request.FILES, **kwargs)
     if form.is_valid():
-        try:
-            result = call(campaign, form.cleaned_data)
-        except ApplicationError as error:
-            if error.status_code == 403:
-                raise
-            bound = {key: form, "open_panel": key}
-            if isinstance(error, ImportRejected):
-                bound["import_error"] = error  # the row-numbered report, above the form
-            else:
-                apply_service_error(form, error)
-            return _rerender(request, _campaign(request, pk), **bound)
-        messages.success(request, done(result) if callable(done) else done)
-        return redirect("campaigns:detail", pk)
+        outcome = attempt(lambda: call(campaign, form.cleaned_data))
+        if outcome.ok:
+            messages.success(request, done(outcome.value) if callable(done) else done)
+            return redirect("campaigns:detail", pk)
+        bound = {key: form, "open_panel": key}
+        if isinstance(outcome.error, ImportRejected):
+            bound["import_error"] = outcome.error  # the row-numbered report, above the form
+        else:
+            show_refusal(form, outcome.error)
+        return _rerender(request, _campaign(request, pk), **bound)
     return _rerender(request, campaign, **{key: form, "open_panel": key})
 
 
@@ -430,18 +429,16 @@ def increase_decide(request, pk, increase_pk, decision):
     campaign = _campaign(request, pk)
     increase = get_object_or_404(BudgetIncrease, pk=increase_pk, campaign=campaign)
     comment = request.POST.get("comment", "")
-    try:
-        if decision == "approve":
-            services.budget_increase_approve(actor=request.user, increase=increase, comment=comment)
-            messages.success(request, _("The budget increase was approved."))
-        else:
-            services.budget_increase_return(actor=request.user, increase=increase, comment=comment)
-            messages.success(request, _("The budget increase was returned."))
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        messages.error(request, error.message)
-    return redirect("campaigns:detail", pk)
+    if decision == "approve":
+        service, done = services.budget_increase_approve, _("The budget increase was approved.")
+    else:
+        service, done = services.budget_increase_return, _("The budget increase was returned.")
+    return run_button_action(
+        request,
+        lambda: service(actor=request.user, increase=increase, comment=comment),
+        success_message=done,
+        redirect_to=reverse("campaigns:detail", args=[pk]),
+    )
 
 
 @login_required
@@ -496,8 +493,8 @@ def close_out(request, pk):
     form = f.CloseOutForm(request.POST or None, campaign=campaign)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.campaign_close_out(
+        outcome = attempt(
+            lambda: services.campaign_close_out(
                 actor=request.user,
                 campaign=campaign,
                 actuals=form.actuals(),
@@ -505,19 +502,17 @@ def close_out(request, pk):
                 what_worked=data["what_worked"],
                 what_did_not=data["what_did_not"],
                 lessons=data["lessons"],
-            )
-        except ApplicationError as error:
-            if error.status_code == 403:
-                raise
-            apply_service_error(form, error)
-        else:
+            ),
+            form,
+        )
+        if outcome.ok:
             messages.success(request, _("The close-out was saved."))
             return redirect("campaigns:detail", pk)
+        status = outcome.status
+    else:
+        status = 400 if request.method == "POST" else 200
     return render(
-        request,
-        "campaigns/close_out.html",
-        {"campaign": campaign, "form": form},
-        status=400 if request.method == "POST" else 200,
+        request, "campaigns/close_out.html", {"campaign": campaign, "form": form}, status=status
     )
 
 
