@@ -58,11 +58,11 @@ def public_new(request):
         if form.is_bot():
             # Tell a bot nothing useful; store nothing.
             return render(request, "complaints/public_rejected.html", status=400)
-        try:
-            intake.check_rate_limit(address)
-        except intake.RateLimited as error:
-            form.add_error(None, str(error.message))
-            return render(request, "complaints/public_new.html", {"form": form}, status=429)
+        limited = attempt(lambda: intake.check_rate_limit(address), form)  # 429: too many
+        if not limited.ok:
+            return render(
+                request, "complaints/public_new.html", {"form": form}, status=limited.status
+            )
         if form.is_valid():
             data = form.cleaned_data
             outcome = attempt(

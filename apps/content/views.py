@@ -32,7 +32,7 @@ from apps.content.forms import (
     TopicForm,
 )
 from apps.content.models import Channel, ContentItem, ContentPlan, Topic
-from apps.core.actions import attempt, run_button_action
+from apps.core.actions import attempt, run_button_action, show_refusal
 from apps.core.errors import NotFound, PermissionDenied
 from apps.core.imports import ImportRejected
 from apps.org import permissions as org_policy
@@ -296,23 +296,30 @@ def metrics_add(request, pk):
 @login_required
 def metrics_import(request):
     form = MetricsImportForm(request.POST or None, request.FILES or None)
-    refused = None
+    refused, status = None, 200
     if request.method == "POST" and form.is_valid():
-        try:
-            applied = services.metrics_import_csv(
-                actor=request.user, data=form.cleaned_data["file"]
-            )
-        except ImportRejected as error:
-            refused = error
-        else:
-            messages.success(request, _("%(n)d rows imported.") % {"n": applied})
+        outcome = attempt(
+            lambda: services.metrics_import_csv(actor=request.user, data=form.cleaned_data["file"])
+        )
+        if outcome.ok:
+            messages.success(request, _("%(n)d rows imported.") % {"n": outcome.value})
             return redirect("content:metrics_import")
+        refused, status = _import_refusal(form, outcome), outcome.status
     return render(
         request,
         "content/metrics_import.html",
         {"form": form, "import_error": refused},
-        status=400 if refused else 200,
+        status=status,
     )
+
+
+def _import_refusal(form, outcome):
+    """A refused file's row-numbered report for the page; any other refusal goes on the
+    form like everywhere else (core.actions)."""
+    if isinstance(outcome.error, ImportRejected):
+        return outcome.error
+    show_refusal(form, outcome.error)
+    return None
 
 
 # --- Reviewing ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core import files
-from apps.core.actions import attempt, run_button_action
+from apps.core.actions import attempt, run_button_action, show_refusal
 from apps.core.errors import NotFound
 from apps.core.imports import ImportRejected
 from apps.org.models import Department, Employee
@@ -463,22 +463,27 @@ def cycle_import(request, pk):
     cycle = get_object_or_404(AppraisalCycle, pk=pk)
     policy.require(policy.can_run_cycles(request.user), _("Only HR imports actuals."))
     form = ActualsImportForm(request.POST or None, request.FILES or None)
-    refused = None
+    refused, status = None, 400 if form.errors else 200
     if request.method == "POST" and form.is_valid():
-        try:
-            result = services.actuals_import_csv(
+        outcome = attempt(
+            lambda: services.actuals_import_csv(
                 actor=request.user, cycle=cycle, file=form.cleaned_data["file"]
             )
-        except ImportRejected as error:
-            refused = error
-        else:
-            messages.success(request, _("%(n)s actuals imported.") % {"n": result["imported"]})
+        )
+        if outcome.ok:
+            imported = outcome.value["imported"]
+            messages.success(request, _("%(n)s actuals imported.") % {"n": imported})
             return redirect("kpis:cycle_dashboard", pk=pk)
+        status = outcome.status
+        if isinstance(outcome.error, ImportRejected):
+            refused = outcome.error  # the row-numbered report, above the form
+        else:
+            show_refusal(form, outcome.error)
     return render(
         request,
         "kpis/cycle_import.html",
         {"cycle": cycle, "form": form, "import_error": refused},
-        status=400 if refused or form.errors else 200,
+        status=status,
     )
 
 

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.errors import ApplicationError, NotFound, PermissionDenied
-from apps.core.forms import apply_service_error
+from apps.core.actions import attempt, run_button_action
+from apps.core.errors import NotFound, PermissionDenied
 from apps.org.authorities import Authority
 from apps.org.models import Department, Employee
 from apps.org.permissions import departments_where
@@ -44,17 +45,12 @@ def _date(value):
 
 
 def _service_form(request, form, call):
-    """Run `call()` if the form is valid; a domain error goes next to its field (403s
-    become the error page). Returns the service's result, or None."""
+    """Run `call()` if the form is valid; a refusal goes on the form (core.actions: at the
+    top and beside its field; 403/404 become the error page). Returns the service's
+    result, or None."""
     if request.method != "POST" or not form.is_valid():
         return None
-    try:
-        return call()
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        apply_service_error(form, error)
-        return None
+    return attempt(call, form).value
 
 
 def _employee_of(request):
@@ -218,15 +214,12 @@ def _trail(obj):
 @require_POST
 def plan_submit(request, pk):
     plan = get_object_or_404(TrainingPlan, pk=pk)
-    try:
-        services.plan_submit(actor=request.user, plan=plan)
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The plan was submitted for approval."))
-    return redirect("training:plan_detail", plan.pk)
+    return run_button_action(
+        request,
+        lambda: services.plan_submit(actor=request.user, plan=plan),
+        success_message=_("The plan was submitted for approval."),
+        redirect_to=reverse("training:plan_detail", args=[plan.pk]),
+    )
 
 
 @login_required
@@ -236,20 +229,18 @@ def plan_decide(request, pk, decision):
     form = f.DecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
-    try:
-        if decision == "approve":
-            services.plan_approve(actor=request.user, plan=plan, comment=comment)
-            messages.success(request, _("The plan was approved."))
-        elif decision == "return":
-            services.plan_return(actor=request.user, plan=plan, comment=comment)
-            messages.success(request, _("The plan was returned to its author."))
-        else:
-            raise NotFound()
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        messages.error(request, str(error.message))
-    return redirect("training:plan_detail", plan.pk)
+    if decision == "approve":
+        service, done = services.plan_approve, _("The plan was approved.")
+    elif decision == "return":
+        service, done = services.plan_return, _("The plan was returned to its author.")
+    else:
+        raise NotFound()
+    return run_button_action(
+        request,
+        lambda: service(actor=request.user, plan=plan, comment=comment),
+        success_message=done,
+        redirect_to=reverse("training:plan_detail", args=[plan.pk]),
+    )
 
 
 def _course_page(request, plan, course=None):
@@ -296,15 +287,12 @@ def course_edit(request, pk, course_pk):
 @require_POST
 def course_remove(request, pk, course_pk):
     course = get_object_or_404(Course.objects.select_related("plan"), pk=course_pk, plan_id=pk)
-    try:
-        services.course_remove(actor=request.user, course=course)
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The course was removed."))
-    return redirect("training:plan_detail", pk)
+    return run_button_action(
+        request,
+        lambda: services.course_remove(actor=request.user, course=course),
+        success_message=_("The course was removed."),
+        redirect_to=reverse("training:plan_detail", args=[pk]),
+    )
 
 
 # --- Sessions ----------------------------------------------------------------------------------
@@ -468,15 +456,13 @@ def _redirect_session(session_pk):
 
 
 def _act(request, call, success):
-    try:
-        call()
-    except ApplicationError as error:
-        if error.status_code == 403:
-            raise
-        messages.error(request, str(error.message))
-        return False
-    messages.success(request, success)
-    return True
+    """A button on the session page: a message either way; True when it was done."""
+    outcome = attempt(call)
+    if outcome.ok:
+        messages.success(request, success)
+    else:
+        messages.error(request, outcome.message)
+    return outcome.ok
 
 
 @login_required
