@@ -8,4 +8,11 @@ class CampaignsConfig(AppConfig):
     verbose_name = _("Campaigns")
 
     def ready(self):
-        from apps.campaigns import navigation  # noqa: F401  (menu entry, home panel)
+        from apps.campaigns import (  # noqa: F401  (modules that register on import)
+            file_kinds,
+            kpi_sources,  # automatic KPI actuals (apps.kpis.sources)
+            navigation,  # menu entry, home panel
+            panels,  # the overseers' campaigns home panel
+        )
+
+        file_kinds.register()  # its files under /files/<kind>/<pk>/ (apps.core.files)

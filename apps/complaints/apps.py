@@ -8,8 +8,14 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self):
-        from apps.complaints import navigation  # noqa: F401  (menu entries, home panels)
+        from apps.complaints import (  # noqa: F401  (modules that register on import)
+            file_kinds,
+            kpi_sources,  # automatic KPI actuals (apps.kpis.sources)
+            navigation,  # menu entries, home panels
+        )
         from apps.core import schedules
+
+        file_kinds.register()  # its files under /files/<kind>/<pk>/ (apps.core.files)
 
         schedules.register(
             schedules.Schedule(

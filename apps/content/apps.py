@@ -8,8 +8,15 @@ class ContentConfig(AppConfig):
     verbose_name = _("Content")
 
     def ready(self):
-        from apps.content import navigation  # noqa: F401  (menu entries, home panels)
+        from apps.content import (  # noqa: F401  (modules that register on import)
+            file_kinds,
+            kpi_sources,  # automatic KPI actuals (apps.kpis.sources)
+            navigation,  # menu entries, home panels
+            panels,  # the overseers' content-output home panel
+        )
         from apps.core import schedules
+
+        file_kinds.register()  # its files under /files/<kind>/<pk>/ (apps.core.files)
 
         schedules.register(
             schedules.Schedule(

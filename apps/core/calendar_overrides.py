@@ -7,29 +7,25 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from apps.core import audit
+from apps.core import audit, permission_hooks
 from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
 from apps.core.models import CalendarDay
-from apps.org.authorities import Authority, Scope
-from apps.org.permissions import grants_of
 
 # Outside these years an override is a typing error, not a plan.
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 
 def can_manage_calendar(user) -> bool:
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return any(
-        g.authority == Authority.MANAGE_ORG and g.scope == Scope.COMPANY for g in grants_of(user)
-    )
+    """The org decides (a company-wide grant to manage the organisation, see
+    apps.org.permissions.can_manage_calendar), through the hook it registers."""
+    return permission_hooks.allows(permission_hooks.MANAGE_CALENDAR, user)
 
 
 def _require(actor) -> None:
     if not can_manage_calendar(actor):
         raise PermissionDenied(
             _("Changing the working calendar takes the company-wide authority “%(a)s”.")
-            % {"a": Authority.MANAGE_ORG.label}
+            % {"a": permission_hooks.needs(permission_hooks.MANAGE_CALENDAR)}
         )
 
 

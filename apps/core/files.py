@@ -45,78 +45,17 @@ class Served:
 
 
 # --- Kinds: which record a file belongs to and who may see it --------------------------
-# Each finder returns the file when `user` may see it, None otherwise (or when there is
-# no such file). The rule itself is the app's permissions module.
+# Each app registers a finder per kind from its AppConfig.ready() (its file_kinds module):
+# core imports no domain app. A finder returns the file when `user` may see it, None
+# otherwise (or when there is no such file); the rule itself is the app's permissions
+# module.
+
+KINDS: dict[str, Callable] = {}
 
 
-def _content_item_file(field: str, label: str):
-    def find(user, pk):
-        from apps.content import permissions as policy
-        from apps.content.models import ContentItem
-
-        item = ContentItem.objects.select_related("department").filter(pk=pk).first()
-        if item is None or not policy.can_view_item(user, item):
-            return None
-        file = getattr(item, field)
-        return Served(file, f"{label}-{item.pk}{uploads.extension_of(file.name)}")
-
-    return find
-
-
-def _content_image(user, pk):
-    from apps.content import permissions as policy
-    from apps.content.models import ContentImage
-
-    image = ContentImage.objects.select_related("item__department").filter(pk=pk).first()
-    if image is None or not policy.can_view_item(user, image.item):
-        return None
-    return Served(image.file, f"image-{image.pk}{uploads.extension_of(image.file.name)}")
-
-
-def _complaint_attachment(user, pk):
-    from apps.complaints import permissions as policy
-    from apps.complaints.models import ComplaintAttachment
-
-    attachment = (
-        ComplaintAttachment.objects.select_related("complaint__department").filter(pk=pk).first()
-    )
-    if attachment is None or not policy.can_view(user, attachment.complaint):
-        return None
-    return Served(attachment.file, attachment.original_name)
-
-
-def _campaign_attachment(user, pk):
-    from apps.campaigns import permissions as policy
-    from apps.campaigns.models import LogAttachment
-
-    attachment = (
-        LogAttachment.objects.select_related("entry__campaign__department").filter(pk=pk).first()
-    )
-    if attachment is None or not policy.can_view(user, attachment.entry.campaign):
-        return None
-    return Served(attachment.file, attachment.name)
-
-
-def _kpi_export(user, pk):
-    from apps.kpis import permissions as policy
-    from apps.kpis.models import ExportJob
-
-    job = ExportJob.objects.select_related("cycle", "department").filter(pk=pk).first()
-    if job is None or job.state != ExportJob.State.DONE:
-        return None
-    if not policy.can_download_export(user, job):
-        return None
-    return Served(job.file, f"appraisal-sheet-{job.cycle.period_start:%Y%m}-{job.pk}.xlsx")
-
-
-KINDS: dict[str, Callable] = {
-    "content-cover": _content_item_file("cover", "cover"),
-    "content-authorisation": _content_item_file("authorisation", "authorisation"),
-    "content-image": _content_image,
-    "complaint-attachment": _complaint_attachment,
-    "campaign-attachment": _campaign_attachment,
-    "kpi-export": _kpi_export,
-}
+def register_kind(kind: str, finder: Callable) -> None:
+    """Serve files of `kind` at /files/<kind>/<pk>/; finder(user, pk) -> Served | None."""
+    KINDS[kind] = finder
 
 
 def file_url(kind: str, pk: int) -> str:

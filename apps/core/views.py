@@ -9,12 +9,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.core import home as home_panels
-from apps.core import notifications
+from apps.core import notifications, permission_hooks
 from apps.core.errors import PermissionDenied
 from apps.core.forms import ThrottledAuthenticationForm
 from apps.core.models import AuditEntry, Notification
 from apps.core.selectors import audit_entries, notifications_for
-from apps.org.permissions import can_view_audit_log
 
 
 @login_required
@@ -45,7 +44,7 @@ def notification_mark_all_read(request):
 
 @login_required
 def audit_log(request):
-    if not can_view_audit_log(request.user):
+    if not permission_hooks.allows(permission_hooks.VIEW_AUDIT_LOG, request.user):
         raise PermissionDenied()
     filters = {
         "object_type": request.GET.get("object_type", "").strip(),

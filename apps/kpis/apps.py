@@ -9,7 +9,12 @@ class KpisConfig(AppConfig):
 
     def ready(self):
         from apps.core import schedules
-        from apps.kpis import navigation  # noqa: F401  (menu entry, home panels)
+        from apps.kpis import (
+            file_kinds,
+            navigation,  # noqa: F401  (menu entry, home panels)
+        )
+
+        file_kinds.register()  # its files under /files/<kind>/<pk>/ (apps.core.files)
 
         for name, task, description, timing in [
             (

@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.core import audit
+from apps.core.admin import AuditedAdmin, auditable_fields  # the base of every app's admin
 from apps.core.errors import ApplicationError
 from apps.org import services
 from apps.org.models import (
@@ -26,49 +27,6 @@ from apps.org.models import (
     PowerRequest,
     User,
 )
-
-
-def _auditable(form) -> list[str]:
-    # Never copy a password (or its hash) into the audit log.
-    return [k for k in form.changed_data if "password" not in k]
-
-
-class AuditedAdmin(admin.ModelAdmin):
-    """Writes an audit row for every save and delete made in the admin, inline rows
-    and the bulk "delete selected" action included."""
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if change and not form.changed_data:
-            return  # saved as it was (e.g. only inline rows changed): nothing to log
-        audit.record(
-            actor=request.user,
-            obj=obj,
-            action="admin.change" if change else "admin.add",
-            changes={k: str(form.cleaned_data.get(k)) for k in _auditable(form)},
-        )
-
-    def delete_model(self, request, obj):
-        audit.record(actor=request.user, obj=obj, action="admin.delete")
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        audit.record_many(actor=request.user, objs=list(queryset), action="admin.delete")
-        super().delete_queryset(request, queryset)
-
-    def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        for obj in formset.new_objects:
-            audit.record(actor=request.user, obj=obj, action="admin.add")
-        for obj, fields in formset.changed_objects:
-            audit.record(
-                actor=request.user,
-                obj=obj,
-                action="admin.change",
-                changes={k: str(getattr(obj, k, "")) for k in fields},
-            )
-        for obj in formset.deleted_objects:
-            audit.record(actor=request.user, obj=obj, action="admin.delete")
 
 
 class SuperuserWritesAdmin(AuditedAdmin):
@@ -203,7 +161,7 @@ class OpsUserAdmin(UserAdmin):
             actor=request.user,
             obj=obj,
             action="admin.change" if change else "admin.add",
-            changes={k: str(form.cleaned_data.get(k)) for k in _auditable(form)},
+            changes={k: str(form.cleaned_data.get(k)) for k in auditable_fields(form)},
         )
 
     def user_change_password(self, request, id, form_url=""):

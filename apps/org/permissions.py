@@ -230,6 +230,17 @@ def can_view_audit_log(user) -> bool:
     )
 
 
+def can_manage_calendar(user) -> bool:
+    """The working calendar is company-wide (every deadline and SLA counts on it), so
+    overriding it takes a company-wide grant to manage the organisation. Core asks this
+    through apps.core.permission_hooks (registered in OrgConfig.ready)."""
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return True
+    return any(
+        g.authority == Authority.MANAGE_ORG and g.scope == Scope.COMPANY for g in grants_of(user)
+    )
+
+
 # --- Delegations (django-guardian) ------------------------------------------------
 
 

@@ -183,4 +183,3 @@ profile.register(
         width=4,
     )
 )
-from apps.training import role_home  # noqa: E402,F401  (role home panels from other apps' selectors)
