@@ -9,14 +9,14 @@ this module; nothing else decides who may see or do what with a campaign.
   threshold also approve_campaign over the company (director step). Never the owner.
 """
 
-from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from apps.core.errors import PermissionDenied
 from apps.org import permissions as org_policy
 from apps.org.authorities import Authority
-from apps.org.models import Assignment, Department
+from apps.org.holders import holders_of
+from apps.org.models import Department
 
 A = Authority
 
@@ -145,22 +145,8 @@ def awaiting_q(user) -> Q:
 
 
 def approvers_of(campaign, step: str):
-    """Users who may decide `campaign` at `step` today (to notify them)."""
+    """Users who may decide `campaign` at `step` today (to notify them): the holders of
+    approve_campaign over its department (manager step) or its top department (director
+    step), through posts or delegations (apps.org.holders), its owner aside."""
     department = campaign.department if step == "manager" else root_of(campaign.department)
-    ancestors = [int(pk) for pk in department.path.strip("/").split("/") if pk]
-    user_ids = (
-        Assignment.objects.active_on()
-        .filter(
-            Q(post__department=department)
-            | Q(post__department_id__in=ancestors, post__authorities__scope="subtree")
-            | Q(post__authorities__scope="company"),
-            post__authorities__authority=A.APPROVE_CAMPAIGN,
-            employee__is_active=True,
-        )
-        .values_list("employee__user_id", flat=True)
-    )
-    return (
-        get_user_model()
-        .objects.filter(pk__in=user_ids, is_active=True)
-        .exclude(pk=campaign.owner_id)
-    )
+    return holders_of(A.APPROVE_CAMPAIGN, department).exclude(pk=campaign.owner_id)

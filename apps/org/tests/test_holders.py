@@ -105,3 +105,24 @@ def test_query_count_does_not_grow_with_departments(hand_built, org, django_asse
 def test_no_departments_asks_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert holders_by_department(A.ASSIGN_WORK, []) == {}
+
+
+@pytest.mark.django_db
+def test_campaign_approvers_come_from_holders_and_include_a_delegate(people, org):
+    # given a WeChat campaign and a delegation of approve_campaign on WeChat
+    from apps.campaigns import permissions as campaign_policy
+    from apps.campaigns.tests.factories import make_campaign
+
+    campaign = make_campaign(people["specialist"].user)
+    policy.delegation_grant_row(people["specialist2"].user, A.APPROVE_CAMPAIGN, org["wechat"])
+    # when the manager step's approvers are asked for
+    approvers = campaign_policy.approvers_of(campaign, "manager")
+    # then they are exactly the holders over WeChat, the delegate included, the owner not
+    expected = [u for u in holders_of(A.APPROVE_CAMPAIGN, org["wechat"]) if u != campaign.owner]
+    assert list(approvers) == expected
+    assert "specialist2" in logins(approvers)
+    assert "specialist" not in logins(approvers)
+    for user in approvers:
+        assert policy.has_authority(
+            get_user_model().objects.get(pk=user.pk), A.APPROVE_CAMPAIGN, org["wechat"]
+        )
