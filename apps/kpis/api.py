@@ -17,7 +17,6 @@ from apps.core.errors import ApplicationError, NotFound
 from apps.org.models import Department
 
 from . import attendance, jobs, raters, selectors, services
-from . import export as sheet_export
 from . import permissions as policy
 from . import serializers as s
 from .models import (
@@ -636,7 +635,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(request=s.ExportInput, responses={202: s.ExportSerializer})
     def create(self, request):
         data = _validated(s.ExportInput, request.data)
-        job = sheet_export.request_export(
+        job = services.request_export(
             actor=request.user, cycle=data["cycle"], department=data.get("department")
         )
         return Response(s.ExportSerializer(job).data, status=status.HTTP_202_ACCEPTED)

@@ -12,19 +12,18 @@ reviewers' names, whatever the review's anonymity."""
 import math
 import os
 import tempfile
+from typing import NamedTuple
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.files import File
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Min, OuterRef, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.core import audit
 from apps.core.exports import workbook as safe_workbook
 from apps.core.exports import write_text
 
-from . import permissions as policy
 from . import selectors
 from .models import ExportJob, FormItem, Indicator, PeerReview
 
@@ -36,20 +35,6 @@ CHUNK_ROWS = 2000  # rows fetched at a time
 def _one_query() -> bool:
     """Rows with their scores and comments in one query (PostgreSQL arrays)?"""
     return connection.vendor == "postgresql"
-
-
-def request_export(*, actor, cycle, department=None) -> ExportJob:
-    policy.require(
-        policy.can_export(actor, department),
-        _("Only HR, or the department's manager for their department, exports appraisal sheets."),
-    )
-    with transaction.atomic():
-        job = ExportJob.objects.create(cycle=cycle, department=department, requested_by=actor)
-        audit.record(actor=actor, obj=job, action="export.requested", to_state=job.state)
-        from .tasks import export_sheet
-
-        transaction.on_commit(lambda: export_sheet.delay(job.pk))
-    return job
 
 
 def _indicators(cycle, department=None):
@@ -108,39 +93,70 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
     called PROGRESS_STEPS times in all when the `total` is given, else every
     PROGRESS_EVERY rows."""
     every = math.ceil(total / PROGRESS_STEPS) if total else PROGRESS_EVERY
-    indicators = _indicators(cycle, department)
-    # Each indicator's score column, then its completion rate's where it has one.
+    layout = _layout(_indicators(cycle, department))
+    # Names, comments and indicator labels are user text: strings only, never formulas.
+    workbook = safe_workbook(path, {"constant_memory": True, "in_memory": False})
+    sheet = workbook.add_worksheet(_("Appraisal sheet")[:31])
+    formats = _formats(workbook)
+    label = cycle.label + (f" · {department.label}" if department else "")
+    _write_head(sheet, formats, layout, label)
+    row = 3
+    for form, scores, comments in _sheet_forms(cycle, user, department):
+        _write_form(sheet, formats, layout, row, form, scores, comments)
+        row += 1
+        if progress and (row - 3) % every == 0:
+            progress(row - 3)
+    workbook.close()
+    return row - 3
+
+
+class _Layout(NamedTuple):
+    indicators: list
+    by_id: dict
+    column_of: dict  # indicator id: its score column
+    rate_column_of: dict  # indicator id: its completion rate's column, where it has one
+    after: int  # the first column after the indicators
+
+
+def _layout(indicators) -> _Layout:
+    """Each indicator's score column, then its completion rate's where it has one."""
     column_of, rate_column_of, col = {}, {}, 4
-    by_id = {ind.pk: ind for ind in indicators}
     for ind in indicators:
         column_of[ind.pk] = col
         col += 1
         if _has_rate(ind):
             rate_column_of[ind.pk] = col
             col += 1
-    after = col
-    # Names, comments and indicator labels are user text: strings only, never formulas.
-    workbook = safe_workbook(path, {"constant_memory": True, "in_memory": False})
-    sheet = workbook.add_worksheet(_("Appraisal sheet")[:31])
-    title = workbook.add_format({"bold": True, "font_size": 14})
-    head = workbook.add_format(
-        {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True, "valign": "top"}
-    )
-    cell = workbook.add_format({"border": 1, "valign": "top"})
-    number = workbook.add_format({"border": 1, "num_format": "0.00", "valign": "top"})
-    wrap = workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    by_id = {ind.pk: ind for ind in indicators}
+    return _Layout(indicators, by_id, column_of, rate_column_of, col)
+
+
+def _formats(workbook) -> dict:
+    return {
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "head": workbook.add_format(
+            {"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True, "valign": "top"}
+        ),
+        "cell": workbook.add_format({"border": 1, "valign": "top"}),
+        "number": workbook.add_format({"border": 1, "num_format": "0.00", "valign": "top"}),
+        "wrap": workbook.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
+    }
+
+
+def _write_head(sheet, formats, layout: _Layout, label: str) -> None:
+    """Page setup (A4 landscape, one page wide, header rows repeated), title, headers."""
+    after = layout.after
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(2)
     sheet.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     sheet.set_footer("&C&P / &N")
-    label = cycle.label + (f" · {department.label}" if department else "")
-    write_text(sheet, 0, 0, f"{_('Appraisal sheet')} · {label}", title)
+    write_text(sheet, 0, 0, f"{_('Appraisal sheet')} · {label}", formats["title"])
     headers = [_("Employee number"), _("Employee name"), _("Department"), _("Position")]
-    for ind in indicators:
+    for ind in layout.indicators:
         headers.append(ind.label)
-        if ind.pk in rate_column_of:
+        if ind.pk in layout.rate_column_of:
             headers.append(f"{ind.label} · {_('completion rate (%)')}")
     headers += [
         _("Weighted total"),
@@ -152,53 +168,52 @@ def write_sheet(path, *, cycle, user, department=None, progress=None, total=None
         _("Appeal"),
     ]
     for col, text in enumerate(headers):
-        write_text(sheet, 2, col, text, head)
+        write_text(sheet, 2, col, text, formats["head"])
     sheet.set_column(0, 0, 10)
     sheet.set_column(1, 3, 12)
     sheet.set_column(4, after - 1, 9)
     sheet.set_column(after, after + 2, 9)
     sheet.set_column(after + 3, after + 6, 28)
     sheet.freeze_panes(3, 2)
-    row = 3
-    for form, scores, comments in _sheet_forms(cycle, user, department):
-        write_text(sheet, row, 0, form.employee.employee_no, cell)
-        write_text(sheet, row, 1, form.employee.name, cell)
-        write_text(sheet, row, 2, form.department.label, cell)
-        write_text(sheet, row, 3, form.position.label, cell)
-        for col in range(4, after):
-            sheet.write_blank(row, col, None, number)
-        for indicator_id, score, rate, target in scores:
-            if score is not None:
-                sheet.write_number(row, column_of[indicator_id], float(score), number)
-            if indicator_id not in rate_column_of:
-                continue
-            if rate is not None:
-                sheet.write_number(row, rate_column_of[indicator_id], float(rate), number)
-            elif (
-                by_id[indicator_id].needs_target
-                and not by_id[indicator_id].is_composite
-                and (target is None or target <= 0)
-            ):
-                write_text(sheet, row, rate_column_of[indicator_id], _("no target"), cell)
-        if form.total_score is not None:
-            sheet.write_number(row, after, float(form.total_score), number)
-        else:
-            sheet.write_blank(row, after, None, number)
-        write_text(sheet, row, after + 1, form.grade, cell)
-        if form.bonus_coefficient is not None:
-            sheet.write_number(row, after + 2, float(form.bonus_coefficient), number)
-        else:
-            sheet.write_blank(row, after + 2, None, number)
-        write_text(sheet, row, after + 3, form.supervisor_comment, wrap)
-        write_text(sheet, row, after + 4, "\n".join(comments), wrap)
-        write_text(sheet, row, after + 5, form.calibration_reason, wrap)
-        appeal = getattr(form, "appeal", None)
-        write_text(sheet, row, after + 6, appeal.get_state_display() if appeal else "", wrap)
-        row += 1
-        if progress and (row - 3) % every == 0:
-            progress(row - 3)
-    workbook.close()
-    return row - 3
+
+
+def _write_form(sheet, formats, layout: _Layout, row, form, scores, comments) -> None:
+    """One form's row: who, each indicator's score (and rate), the result, the comments."""
+    cell, number, wrap = formats["cell"], formats["number"], formats["wrap"]
+    after, by_id, rate_column_of = layout.after, layout.by_id, layout.rate_column_of
+    write_text(sheet, row, 0, form.employee.employee_no, cell)
+    write_text(sheet, row, 1, form.employee.name, cell)
+    write_text(sheet, row, 2, form.department.label, cell)
+    write_text(sheet, row, 3, form.position.label, cell)
+    for col in range(4, after):
+        sheet.write_blank(row, col, None, number)
+    for indicator_id, score, rate, target in scores:
+        if score is not None:
+            sheet.write_number(row, layout.column_of[indicator_id], float(score), number)
+        if indicator_id not in rate_column_of:
+            continue
+        if rate is not None:
+            sheet.write_number(row, rate_column_of[indicator_id], float(rate), number)
+        elif (
+            by_id[indicator_id].needs_target
+            and not by_id[indicator_id].is_composite
+            and (target is None or target <= 0)
+        ):
+            write_text(sheet, row, rate_column_of[indicator_id], _("no target"), cell)
+    if form.total_score is not None:
+        sheet.write_number(row, after, float(form.total_score), number)
+    else:
+        sheet.write_blank(row, after, None, number)
+    write_text(sheet, row, after + 1, form.grade, cell)
+    if form.bonus_coefficient is not None:
+        sheet.write_number(row, after + 2, float(form.bonus_coefficient), number)
+    else:
+        sheet.write_blank(row, after + 2, None, number)
+    write_text(sheet, row, after + 3, form.supervisor_comment, wrap)
+    write_text(sheet, row, after + 4, "\n".join(comments), wrap)
+    write_text(sheet, row, after + 5, form.calibration_reason, wrap)
+    appeal = getattr(form, "appeal", None)
+    write_text(sheet, row, after + 6, appeal.get_state_display() if appeal else "", wrap)
 
 
 def run_export(job_id: int) -> int:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +21,7 @@ from apps.org.models import Assignment
 
 from . import raters, scoring, sources
 from .bulk import update_by_id
+from .deadlines import STAGE_DUE, past_q
 from .models import (
     COLLEAGUE_ROLES,
     AnnualResult,
@@ -37,7 +38,7 @@ from .models import (
     Rating,
     TemplateSection,
 )
-from .policies import Resolver
+from .policies import Resolver, period_of
 
 S = FormState
 CHUNK = 2000
@@ -599,12 +600,12 @@ def close_stages(today: dt.date | None = None) -> dict:
     counts = {}
     with transaction.atomic():
         running = AppraisalForm.objects.filter(cycle__state=AppraisalCycle.State.OPEN)
-        late_self = running.filter(_past("self_due", today), state=S.SELF)
-        late_peer = running.filter(_past("peer_due", today), state=S.PEER)
+        late_self = running.filter(past_q("self_due", today), state=S.SELF)
+        late_peer = running.filter(past_q("peer_due", today), state=S.PEER)
         cycle_ids = set(late_self.values_list("cycle_id", flat=True).distinct())
         cycle_ids |= set(late_peer.values_list("cycle_id", flat=True).distinct())
         counts["self"] = late_self.update(state=S.PEER)
-        late_peer = running.filter(_past("peer_due", today), state=S.PEER)
+        late_peer = running.filter(past_q("peer_due", today), state=S.PEER)
         PeerReview.objects.filter(form__in=late_peer, state=PeerReview.State.PENDING).update(
             state=PeerReview.State.EXPIRED
         )
@@ -622,30 +623,6 @@ def close_stages(today: dt.date | None = None) -> dict:
     return counts
 
 
-def _past(field: str, today: dt.date, *, lookup: str = "lt") -> Q:
-    """Forms whose `field` deadline (their department's schedule's, or the cycle's on
-    forms without one) is before `today` (lookup "lte": on or before)."""
-    return Q(**{f"schedule__{field}__{lookup}": today}) | Q(
-        schedule__isnull=True, **{f"cycle__{field}__{lookup}": today}
-    )
-
-
-STAGE_DUE = {
-    S.SELF: "self_due",
-    S.PEER: "peer_due",
-    S.SUPERVISOR: "supervisor_due",
-    S.CALIBRATION: "calibration_due",
-}
-
-
-def late_q(today: dt.date) -> Q:
-    """Forms whose current stage is past its deadline."""
-    q = Q(pk__in=[])
-    for state, field in STAGE_DUE.items():
-        q |= Q(state=state) & _past(field, today)
-    return q
-
-
 def send_reminders(
     today: dt.date | None = None, *, cycle_id=None, department=None, days_before: int = 2
 ) -> int:
@@ -658,7 +635,7 @@ def send_reminders(
     horizon = today + dt.timedelta(days=days_before)
     due = Q(pk__in=[])
     for state, field in STAGE_DUE.items():
-        due |= Q(state=state) & _past(field, horizon, lookup="lte")
+        due |= Q(state=state) & past_q(field, horizon, lookup="lte")
     forms = AppraisalForm.objects.filter(due, cycle__state=AppraisalCycle.State.OPEN).exclude(
         reminded_on=today
     )
@@ -714,6 +691,61 @@ def send_reminders(
 # --- Annual results ------------------------------------------------------------------
 
 
+ANNUAL_FIELDS = [
+    "department",
+    "cycle",
+    "results_count",
+    "score",
+    "grade",
+    "excellent_count",
+    "promotion_eligible",
+    "raise_eligible",
+    "reward_eligible",
+    "repeated_excellence",
+    "below_standard",
+    "built_at",
+]
+
+
+def _annual_result(cycle, employee_id, history, pol, resolver) -> AnnualResult | None:
+    """One employee's year by the department's annual rule (mean of the monthly, the
+    quarterly or all results) and the flags; None when the rule finds no result.
+    history: (employee, department, kind, total, grade) rows in period order."""
+    department_id = history[-1][1]
+    if pol.annual_rule == AnnualRule.MONTHLY_MEAN:
+        used = [h for h in history if h[2] == CycleKind.MONTHLY]
+    elif pol.annual_rule == AnnualRule.QUARTERLY_MEAN:
+        used = [h for h in history if h[2] == CycleKind.QUARTERLY]
+    else:
+        used = history
+    if not used:
+        return None
+    score = scoring.q(sum(Decimal(h[3]) for h in used) / len(used))
+    grade, _coef = scoring.grade_for(score, resolver.bands_for(department_id))
+    excellent = pol.excellent_grades or "SA"
+    streak = best = 0
+    for h in history:
+        streak = streak + 1 if h[4] and h[4] in excellent else 0
+        best = max(best, streak)
+    excellent_count = sum(1 for h in history if h[4] and h[4] in excellent)
+    is_excellent = bool(grade) and grade in excellent
+    return AnnualResult(
+        year=cycle.period_start.year,
+        employee_id=employee_id,
+        department_id=department_id,
+        cycle_id=cycle.pk,
+        results_count=len(used),
+        score=score,
+        grade=grade,
+        excellent_count=excellent_count,
+        promotion_eligible=is_excellent,
+        raise_eligible=is_excellent or grade == "B",
+        reward_eligible=is_excellent,
+        repeated_excellence=best >= (pol.excellence_streak or 3),
+        below_standard=bool(grade) and grade in (pol.below_standard_grades or "D"),
+    )
+
+
 def build_annual(cycle_id: int) -> int:
     """Build (or rebuild) AnnualResult rows for the year of an annual cycle from the
     year's released monthly/quarterly results, by each department's annual rule, and
@@ -739,66 +771,20 @@ def build_annual(cycle_id: int) -> int:
     results = []
     per_owner = defaultdict(int)
     for employee_id, history in per_employee.items():
-        department_id = history[-1][1]
-        pol = resolver.policy(department_id)
+        pol = resolver.policy(history[-1][1])
         if schedules and pol.department_id not in schedules:
             continue
-        if pol.annual_rule == AnnualRule.MONTHLY_MEAN:
-            used = [h for h in history if h[2] == CycleKind.MONTHLY]
-        elif pol.annual_rule == AnnualRule.QUARTERLY_MEAN:
-            used = [h for h in history if h[2] == CycleKind.QUARTERLY]
-        else:
-            used = history
-        if not used:
-            continue
-        score = scoring.q(sum(Decimal(h[3]) for h in used) / len(used))
-        grade, _coef = scoring.grade_for(score, resolver.bands_for(department_id))
-        excellent = pol.excellent_grades or "SA"
-        streak = best = 0
-        for h in history:
-            streak = streak + 1 if h[4] and h[4] in excellent else 0
-            best = max(best, streak)
-        excellent_count = sum(1 for h in history if h[4] and h[4] in excellent)
-        is_excellent = bool(grade) and grade in excellent
-        per_owner[pol.department_id] += 1
-        results.append(
-            AnnualResult(
-                year=year,
-                employee_id=employee_id,
-                department_id=department_id,
-                cycle_id=cycle.pk,
-                results_count=len(used),
-                score=score,
-                grade=grade,
-                excellent_count=excellent_count,
-                promotion_eligible=is_excellent,
-                raise_eligible=is_excellent or grade == "B",
-                reward_eligible=is_excellent,
-                repeated_excellence=best >= (pol.excellence_streak or 3),
-                below_standard=bool(grade) and grade in (pol.below_standard_grades or "D"),
-            )
-        )
-    fields = [
-        "department",
-        "cycle",
-        "results_count",
-        "score",
-        "grade",
-        "excellent_count",
-        "promotion_eligible",
-        "raise_eligible",
-        "reward_eligible",
-        "repeated_excellence",
-        "below_standard",
-        "built_at",
-    ]
+        result = _annual_result(cycle, employee_id, history, pol, resolver)
+        if result is not None:
+            per_owner[pol.department_id] += 1
+            results.append(result)
     for chunk in _chunks(results, CHUNK):
         with transaction.atomic():
             AnnualResult.objects.bulk_create(
                 chunk,
                 update_conflicts=True,
                 unique_fields=["year", "employee"],
-                update_fields=fields,
+                update_fields=ANNUAL_FIELDS,
             )
     with transaction.atomic():
         cycle = AppraisalCycle.objects.select_for_update().get(pk=cycle_id)
@@ -823,6 +809,53 @@ def build_annual(cycle_id: int) -> int:
 # --- What beat opens --------------------------------------------------------------------
 
 
+def cycle_schedules_open(
+    *, actor, kind: str, period_start: dt.date, plans: dict
+) -> tuple[AppraisalCycle, list[CycleSchedule]]:
+    """Create the cycle of `kind` and period (once) and the schedules of the departments
+    in `plans` ({policy department or None: schedule.Plan}) it does not have yet, with
+    an audit row each. The unique constraints and a row lock on the cycle make a second
+    run — or a second worker at the same moment — create nothing. Returns the cycle and
+    the schedules this call created; the populate job then creates their forms."""
+    start, end = period_of(kind, period_start)
+    with transaction.atomic():
+        cycle, created = AppraisalCycle.objects.get_or_create(
+            kind=kind,
+            period_start=start,
+            defaults={"period_end": end, "opened_by": actor, "opened_at": timezone.now()},
+        )
+        if created:
+            audit.record(actor=actor, obj=cycle, action="cycle.opened", to_state=cycle.state)
+        cycle = AppraisalCycle.objects.select_for_update().get(pk=cycle.pk)
+        existing = set(cycle.schedules.values_list("department_id", flat=True))
+        new = CycleSchedule.objects.bulk_create(
+            CycleSchedule(
+                cycle=cycle, department_id=owner, opened_by=actor, opens_on=p.opens_on, **p.dues()
+            )
+            for owner, p in plans.items()
+            if owner not in existing
+        )
+        for row in new:
+            audit.record(
+                actor=actor,
+                obj=row,
+                action="cycle.schedule_opened",
+                to_state=row.state,
+                comment=str(row.department or _("Default policy")),
+                changes={k: [None, str(v)] for k, v in plans[row.department_id].dues().items()},
+            )
+        if new:
+            # The cycle's dates: when every department has closed each stage.
+            latest = cycle.schedules.aggregate(
+                **{name: Max(name) for name in ("self_due", "peer_due", "supervisor_due",
+                                                "calibration_due")}
+            )  # fmt: skip
+            for name, value in latest.items():
+                setattr(cycle, name, value)
+            cycle.save(update_fields=list(latest))
+    return cycle, new
+
+
 def open_due_cycles(today: dt.date | None = None) -> list[int]:
     """Open what each department's policy says is due today (apps.kpis.cycles.due_on:
     its opening day has come and its stages are not over), creating the period's
@@ -831,16 +864,13 @@ def open_due_cycles(today: dt.date | None = None) -> list[int]:
     releases count). Idempotent: the unique constraints (cycle kind+period, cycle +
     department) make a second run, or a second worker, open nothing. Returns the ids of
     the cycles where this run opened a department."""
-    from . import services
     from .cycles import due_on
 
     today = today or timezone.localdate()
     resolver = Resolver()
     opened = []
     for (kind, start), plans in sorted(due_on(today, resolver).items()):
-        cycle, new = services.cycle_schedules_open(
-            actor=None, kind=kind, period_start=start, plans=plans
-        )
+        cycle, new = cycle_schedules_open(actor=None, kind=kind, period_start=start, plans=plans)
         if new:
             opened.append(cycle.pk)
         if cycle.schedules.filter(state=AppraisalCycle.State.OPENING).exists():

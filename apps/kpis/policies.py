@@ -1,12 +1,16 @@
 """Resolving configuration for a department: its appraisal policy (a group follows its
 department's unless it has its own), its grade bands, and the template of a position."""
 
-import datetime as dt
 from decimal import Decimal
 
 from apps.org.models import Department
 
-from .models import AppraisalPolicy, AppraisalTemplate, CycleKind, CycleTiming, GradeBand
+from .models import AppraisalPolicy, AppraisalTemplate, CycleTiming, GradeBand
+
+# Period arithmetic lives in .schedule with the other date arithmetic (schedule may not
+# import this module); the names stay importable from here for existing callers.
+from .schedule import period_of as period_of
+from .schedule import previous_period as previous_period
 
 # Used where a department has no policy of its own (and no ancestor has one).
 DEFAULT_BANDS = [
@@ -85,23 +89,3 @@ def policy_for(department) -> AppraisalPolicy:
 
 def bands_for(department) -> list:
     return Resolver().bands_for(department.pk)
-
-
-def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of `kind` that contains `day`."""
-    if kind == CycleKind.MONTHLY:
-        start = day.replace(day=1)
-        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
-    elif kind == CycleKind.QUARTERLY:
-        month = (day.month - 1) // 3 * 3 + 1
-        start = dt.date(day.year, month, 1)
-        end = (start + dt.timedelta(days=95)).replace(day=1) - dt.timedelta(days=1)
-    else:
-        start, end = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
-    return start, end
-
-
-def previous_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The last complete period of `kind` before `today` (what is appraised now)."""
-    current_start, _end = period_of(kind, today)
-    return period_of(kind, current_start - dt.timedelta(days=1))

@@ -623,13 +623,6 @@ TIMINGS = {
     "003": {"monthly": MONTH_END_003, "annual": JANUARY},
     "004": {"monthly": MONTH_END},
 }
-# What a rulebook fixes, which HR's editor may not loosen: {kind: close-by day}.
-RULEBOOK_LIMITS = {
-    "000": {"monthly": 10, "annual": 31},
-    "001": {"quarterly": 0, "annual": 0},
-    "003": {"monthly": 10, "annual": 31},
-    "004": {"monthly": 10},
-}
 TIMING_FIELDS = (
     "opens",
     "open_days",

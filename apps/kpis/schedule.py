@@ -18,11 +18,18 @@ from django.utils.translation import gettext as _
 from apps.core.calendar import WorkingCalendar
 
 from .models import CycleKind, CycleTiming
-from .policies import period_of
 
 Opens = CycleTiming.Opens
 STAGES = ("self_days", "peer_days", "supervisor_days", "calibration_days")
 DUES = ("self_due", "peer_due", "supervisor_due", "calibration_due")
+# What a rulebook fixes, which HR's editor may not loosen (problems() refuses it): {kind:
+# close-by day}.
+RULEBOOK_LIMITS = {
+    "000": {"monthly": 10, "annual": 31},
+    "001": {"quarterly": 0, "annual": 0},
+    "003": {"monthly": 10, "annual": 31},
+    "004": {"monthly": 10},
+}
 # How many periods ahead the editor checks a plan against the calendar.
 HORIZON = {CycleKind.MONTHLY: 12, CycleKind.QUARTERLY: 4, CycleKind.ANNUAL: 2}
 
@@ -216,3 +223,23 @@ def period_text(kind: str, start: dt.date) -> str:
     if kind == CycleKind.QUARTERLY:
         return f"{start.year} Q{(start.month - 1) // 3 + 1}"
     return str(start.year)
+
+
+def period_of(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
+    """The period of `kind` that contains `day`."""
+    if kind == CycleKind.MONTHLY:
+        start = day.replace(day=1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+    elif kind == CycleKind.QUARTERLY:
+        month = (day.month - 1) // 3 * 3 + 1
+        start = dt.date(day.year, month, 1)
+        end = (start + dt.timedelta(days=95)).replace(day=1) - dt.timedelta(days=1)
+    else:
+        start, end = dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    return start, end
+
+
+def previous_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """The last complete period of `kind` before `today` (what is appraised now)."""
+    current_start, _end = period_of(kind, today)
+    return period_of(kind, current_start - dt.timedelta(days=1))

@@ -38,7 +38,7 @@ from django.utils import timezone
 
 from . import permissions as policy
 from . import raters, scoring
-from .jobs import late_q
+from .deadlines import late_q
 from .models import (
     RELEASED_STATES,
     AnnualResult,

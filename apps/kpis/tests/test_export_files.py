@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
-from apps.kpis import export
+from apps.kpis import export, services
 from apps.kpis.models import ExportJob
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def finished_export(monthly_cycle, users, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    job = export.request_export(actor=users["hr"], cycle=monthly_cycle)
+    job = services.request_export(actor=users["hr"], cycle=monthly_cycle)
     export.run_export(job.pk)
     return ExportJob.objects.select_related("cycle").get(pk=job.pk)
 

@@ -105,10 +105,12 @@ EXPORT_ALLOWED = {
 def test_export_visibility(monthly_cycle, users, org, login, dept, allowed):
     department = org[dept] if dept else None
     if allowed:
-        assert export.request_export(actor=users[login], cycle=monthly_cycle, department=department)
+        assert services.request_export(
+            actor=users[login], cycle=monthly_cycle, department=department
+        )
     else:
         with pytest.raises(PermissionDenied):
-            export.request_export(actor=users[login], cycle=monthly_cycle, department=department)
+            services.request_export(actor=users[login], cycle=monthly_cycle, department=department)
 
 
 def test_the_sheet_never_names_peer_reviewers(scene, users, tmp_path):
