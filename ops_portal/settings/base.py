@@ -271,6 +271,10 @@ SPECTACULAR_SETTINGS = {
         "ComplaintChannelEnum": "apps.complaints.models.Channel",
         "ComplaintSeverityEnum": "apps.complaints.models.Severity",
         "TrainingPlanStateEnum": "apps.training.models.TrainingPlan.State",
+        "TrainingResultOutcomeEnum": "apps.training.models.AssessmentResult.Outcome",
+        "CycleKindEnum": "apps.kpis.models.CycleKind",
+        "SuggestionKindEnum": "apps.work.models.Suggestion.Kind",
+        "CoordinationKindEnum": "apps.work.models.CoordinationRequest.Kind",
     },
 }
 
