@@ -77,8 +77,14 @@ def test_monthly_appraisal_flow(browser_page, celery_worker_process, people, tmp
     page.click("[data-testid=aggregate]")
     page.wait_for_load_state()
     form.refresh_from_db()
-    # performance quantitative 50 × 90 + qualitative 50 × (0.7·90 + 0.2·80 + 0.1·85 = 87.5)
-    assert form.total_score == Decimal("88.75") and form.state == "calibration"
+    # 003 preset, raters per indicator (self 85, peer 80, supervisor 90; no actuals, so the
+    # supervisor's 90 stands in for the data indicators):
+    #   ops metrics 30 + campaign effect 20 + rules 2, by data → 90          = 46.80
+    #   collaboration, skills, learning 10 each; responsibility, initiative 5
+    #   each; confidentiality 2 — section mix 0.7·90 + 0.2·80 + 0.1·85 = 87.5 = 37.625
+    #   teamwork 5, by team members only → 80                                 =  4.00
+    #   ethics 1, peers + supervisor, no self → (63 + 16) / 0.9 = 87.78       =  0.8778
+    assert form.total_score == Decimal("88.43") and form.state == "calibration"
 
     _as(page, "manager", f"/kpis/forms/{form.pk}/")
     page.click("[data-testid=calibrate-submit]")
