@@ -6,9 +6,10 @@ figure the complaint dashboards show)."""
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.complaints import sla
 from apps.complaints.models import Complaint
 from apps.complaints.selectors import complaint_stats
 from apps.kpis.sources import moments, register, users_of
@@ -28,7 +29,7 @@ def complaints_accepted_in_sla(employee_ids, start, end):
         .values("owner_id")
         .annotate(
             n=Count("pk", filter=Q(accepted_at__isnull=False)),
-            ok=Count("pk", filter=Q(accepted_at__lte=F("accept_due_at"))),
+            ok=Count("pk", filter=sla.accepted_in_time_q()),
         )
         .values_list("owner_id", "ok", "n")
     )

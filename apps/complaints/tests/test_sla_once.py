@@ -87,3 +87,19 @@ def test_resolved_in_time_and_the_statistics_use_the_same_rule(users):
     # Both were accepted at once, well before accept-by.
     assert stats["accept_sla_pct"] == 100.0
     assert stats["sla_compliance_pct"] == 50.0
+
+
+@pytest.mark.django_db
+def test_the_kpi_source_counts_accepted_in_time_as_the_statistics_do(users, people):
+    from apps.kpis import sources
+
+    late, _token = file_complaint()
+    on_time, _token = file_complaint()
+    for complaint in (late, on_time):
+        services.complaint_accept(actor=users["cs"], complaint=complaint)
+    Complaint.objects.filter(pk=late.pk).update(accept_due_at=timezone.now() - HOUR)
+
+    today = timezone.localdate()
+    value = sources.value("complaints.accepted_in_sla_pct", people["cs"], today, today)
+    assert value == Decimal("50.00")
+    assert selectors.complaint_stats()["accept_sla_pct"] == 50.0
