@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from apps.campaigns.models import Campaign
 from apps.campaigns.tests.factories import make_campaign
@@ -14,7 +15,7 @@ from apps.core.errors import ApplicationError
 def test_a_budget_line_beyond_the_money_column_is_refused_and_nothing_is_saved(users, amount):
     lines = [{"category": "ads", "description": "", "amount": amount}]
 
-    with pytest.raises(ApplicationError) as refused:
+    with pytest.raises(ApplicationError) as refused, translation.override("en"):
         make_campaign(users["specialist"], budget_lines=lines)
 
     assert refused.value.field == "budget_lines"

@@ -94,7 +94,7 @@ def test_monthly_appraisal_flow(browser_page, celery_worker_process, people, tmp
     page.wait_for_load_state()
 
     _as(page, "specialist", f"/kpis/forms/{form.pk}/")
-    assert page.inner_text("[data-testid=total-score]").strip() == "88.75"
+    assert page.inner_text("[data-testid=total-score]").strip() == "88.43"
     assert "张雨婷" not in page.inner_text("[data-testid=peer-review-list]")  # anonymous
     page.fill("#appeal-reason", "双十一活动转化数据未计入")
     page.click("[data-testid=appeal-submit]")
@@ -122,8 +122,11 @@ def test_monthly_appraisal_flow(browser_page, celery_worker_process, people, tmp
     header = [c.value for c in sheet[3]]
     rows = {r[1]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
     row = rows["李晓明"]
-    after = 4 + 11  # four identity columns, the 003 template's eleven indicators
-    assert header[6] == "业务协作贡献" and row[6] == 87.5
+    # four identity columns, the 003 template's eleven indicators, and a completion-rate
+    # column beside its formula indicator (the composite operations metric)
+    after = 4 + 11 + 1
+    collaboration = header.index("业务协作贡献")
+    assert row[collaboration] == 87.5
     assert (row[after], row[after + 1], row[after + 2]) == (92, "S", 1.5)
     assert len(rows) == 6  # the WeChat department
 
