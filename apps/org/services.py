@@ -558,7 +558,8 @@ def delegation_grant(*, actor, user, authority: str, department: Department) -> 
     if authority not in Authority.values:
         raise ApplicationError(_("Unknown authority."), field="authority")
     if user.pk == getattr(actor, "pk", None) and not actor.is_superuser:
-        raise PermissionDenied(_("You cannot delegate an authority to yourself."))
+        # A rule about what was typed (the delegate), not a missing right: 400, beside it.
+        raise ApplicationError(_("You cannot delegate an authority to yourself."), field="user")
     if not user.is_active:
         raise ApplicationError(_("%(u)s cannot sign in any more.") % {"u": user}, field="user")
     wanted = [Wanted(authority, Scope.SUBTREE, department)]

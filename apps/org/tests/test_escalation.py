@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from guardian.models import UserObjectPermission
 
-from apps.core.errors import ConflictError, PermissionDenied
+from apps.core.errors import ApplicationError, ConflictError, PermissionDenied
 from apps.core.models import AuditEntry, Notification
 from apps.org import permissions as policy
 from apps.org import services
@@ -227,10 +227,11 @@ def test_hr_cannot_delegate_to_themselves(people, org):
     hr = people["hr"].user
     before = snapshot()
     for authority in (A.APPROVE_CAMPAIGN, A.MANAGE_TRAINING):  # held or not: never to oneself
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(ApplicationError) as refused:
             services.delegation_grant(
                 actor=hr, user=hr, authority=authority, department=org["wechat"]
             )
+        assert refused.value.field == "user"
     assert snapshot() == before
 
 
@@ -420,7 +421,7 @@ def test_page_hr_delegating_to_themselves_is_refused_at_the_top_with_the_input_k
         reverse("org:department_delegations", args=[org["wechat"].pk]),
         {"user": hr.pk, "authority": A.APPROVE_CAMPAIGN},
     )
-    assert response.status_code == 403
+    assert response.status_code == 400
     html = response.content.decode()
     assert 'data-testid="form-error"' in html
     assert response.context["form"].data["authority"] == A.APPROVE_CAMPAIGN
@@ -500,7 +501,7 @@ def test_api_hr_adding_approve_campaign_to_own_post_is_202(api_for, people, hr_p
 
 
 @pytest.mark.django_db
-def test_api_hr_delegating_to_themselves_is_403(api_for, people, org):
+def test_api_hr_delegating_to_themselves_is_400_on_the_user_field(api_for, people, org):
     hr = people["hr"].user
     before = snapshot()
     response = api_for(hr).post(
@@ -508,8 +509,8 @@ def test_api_hr_delegating_to_themselves_is_403(api_for, people, org):
         {"user": hr.pk, "authority": A.APPROVE_CAMPAIGN, "department": org["wechat"].pk},
         format="json",
     )
-    assert response.status_code == 403
-    assert response.json()["detail"]
+    assert response.status_code == 400
+    assert response.json()["field"] == "user"
     assert snapshot() == before
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 
-from apps.core.errors import PermissionDenied
+from apps.core.errors import ApplicationError, PermissionDenied
 from apps.org import permissions as policy
 from apps.org import services
 from apps.org.authorities import Authority
@@ -289,7 +289,7 @@ def test_only_org_managers_delegate_and_nobody_to_themselves(people, org):
             authority=A.ASSIGN_WORK,
             department=org["wechat"],
         )
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ApplicationError):  # a rule on the delegate typed in: 400
         services.delegation_grant(
             actor=people["hr"].user,
             user=people["hr"].user,
