@@ -11,10 +11,19 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
+from django.utils import translation
 
 from apps.core import imports
 from apps.core.errors import ApplicationError
 from apps.core.imports import Column, ImportRejected
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are asserted in English; the site's default language is zh-hans."""
+    with translation.override("en"):
+        yield
+
 
 COLUMNS = (
     Column("name", ("姓名",)),
