@@ -141,13 +141,20 @@ INSERT INTO kpis_formitem
     (form_id, indicator_id, section_id, "order", weight, target, part_targets, raters,
      actual, part_actuals, actual_source, completion_rate, formula_score, score)
 SELECT f.id, ti.indicator_id, ti.section_id, ts."order" * 100 + ti."order", ti.weight,
-       ti.target, ti.part_targets, ti.raters, NULL, '{}'::jsonb, '', NULL, NULL, NULL
+       ti.target, ti.part_targets, ti.raters, NULL, {empty_json}, '', NULL, NULL, NULL
 FROM kpis_appraisalform f
 JOIN kpis_templatesection ts ON ts.template_id = f.template_id
 JOIN kpis_templateitem ti ON ti.section_id = ts.id
 WHERE f.cycle_id = %s AND f.employee_id >= %s AND f.employee_id <= %s
 ON CONFLICT (form_id, indicator_id) DO NOTHING
 """
+
+
+def _items_sql() -> str:
+    """_ITEMS_SQL for this database: an empty JSON object is typed on PostgreSQL and plain
+    text on SQLite (the embedded default of `make run`)."""
+    empty_json = "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
+    return _ITEMS_SQL.replace("{empty_json}", empty_json)
 
 
 def _pull_actuals(cycle, employee_ids, only_missing=True) -> int:
@@ -264,7 +271,7 @@ def populate_cycle(cycle_id: int, *, chunk_size: int = POPULATE_CHUNK, after_chu
                 batch_size=chunk_size,
             )
             with connection.cursor() as cursor:
-                cursor.execute(_ITEMS_SQL, [cycle.pk, chunk[0][0], chunk[-1][0]])
+                cursor.execute(_items_sql(), [cycle.pk, chunk[0][0], chunk[-1][0]])
             _pull_actuals(cycle, [row[0] for row in chunk])
         if after_chunk:
             after_chunk(number)

@@ -87,8 +87,8 @@ PEOPLE = [
 DEMO_LOGINS = [
     ("admin", "superuser: the admin site and everything"),
     ("director", "运营总监 · all operations departments"),
-    ("manager", "运营经理 · 微信部 (WeChat): reviews content, approves campaigns"),
-    ("specialist", "运营专员 · 微信部: plans and logs campaigns, second content review"),
+    ("manager", "运营经理 · 微信部 (WeChat): approves campaigns and spend, appraises the team"),
+    ("specialist", "运营专员 · 微信部: second (final) content review, plans and logs campaigns"),
     ("copywriter", "文案策划 · 微信部: drafts content"),
     ("designer", "设计师 · 微信部"),
     ("hr", "人力资源专员 · runs appraisal cycles, manages the org"),
