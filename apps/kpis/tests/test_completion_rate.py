@@ -6,7 +6,9 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from apps.core.errors import ApplicationError
 from apps.core.models import AuditEntry
@@ -82,6 +84,14 @@ def test_the_rate_is_in_the_sheet_next_to_the_score(rated, users, tmp_path):
     assert header[col + 1] == f"{item.indicator.label} · completion rate (%)"
     mine = next(r for r in rows[3:] if r[0] == form.employee.employee_no)
     assert (mine[col], mine[col + 1]) == (70.0, 85.0)
+
+
+@pytest.fixture(autouse=True)
+def english(client):
+    """The messages are asserted in English; the site's default language is zh-hans."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield
 
 
 def test_a_zero_target_is_refused_by_the_service_and_the_editor(kpi_presets, org, users, client):
