@@ -55,50 +55,15 @@ def _chunks(seq, size):
 
 
 def audit_forms(actor, rows, *, action, from_state="", to_state=""):
-    """One audit row per form (id, name) in one INSERT … SELECT FROM unnest on
-    PostgreSQL (bulk_create elsewhere), without loading forms."""
-    from apps.core.models import AuditEntry
-    from apps.core.request_context import current_request_id
-
-    actor = actor if getattr(actor, "pk", None) else None
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"""INSERT INTO {AuditEntry._meta.db_table}
-                    (created_at, actor_id, object_type, object_id, object_repr, action,
-                     from_state, to_state, comment, changes, request_id)
-                SELECT %s, %s, 'kpis.appraisalform', v.id, v.name, %s, %s, %s, '', '{{}}',
-                       %s
-                FROM unnest(%s::text[], %s::text[]) AS v(id, name)""",  # noqa: S608
-                [
-                    timezone.now(),
-                    getattr(actor, "pk", None),
-                    action,
-                    from_state,
-                    to_state,
-                    current_request_id(),
-                    [str(pk) for pk, _name in rows],
-                    [str(name)[:255] for _pk, name in rows],
-                ],
-            )
-        return
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                object_type="kpis.appraisalform",
-                object_id=str(pk),
-                object_repr=str(name)[:255],
-                action=action,
-                from_state=from_state,
-                to_state=to_state,
-                request_id=current_request_id(),
-            )
-            for pk, name in rows
-        ],
-        batch_size=1000,
+    """One audit row per form (id, name), without loading forms: apps.core.audit's
+    set-based path (one INSERT on PostgreSQL)."""
+    audit.record_bulk_sql(
+        actor=actor,
+        object_type=audit.object_type_of(AppraisalForm),
+        ids_and_names=rows,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
     )
 
 
@@ -531,20 +496,25 @@ moved AS (
     FROM graded g WHERE t.id = g.id AND t.state = %s
     RETURNING t.id, t.employee_id
 )
-INSERT INTO {audit} (created_at, actor_id, object_type, object_id, object_repr, action,
-                     from_state, to_state, comment, changes, request_id)
-SELECT %s, %s, 'kpis.appraisalform', moved.id::text, left(e.name, 255), %s, %s, %s, '',
-       '{{}}', %s
-FROM moved JOIN {employee} e ON e.id = moved.employee_id
+{audit}
 """
 
 
 def _compute_scores_sql(forms, resolver, actor) -> int:
     """compute_scores on PostgreSQL: one statement (plus the Resolver's reads)."""
-    from apps.core.models import AuditEntry
-    from apps.core.request_context import current_request_id
     from apps.org.models import Employee
 
+    # The moved forms' audit rows, written in the same statement by core.audit's layout.
+    audit_sql, audit_params = audit.insert_select_sql(
+        actor=actor,
+        object_type=audit.object_type_of(AppraisalForm),
+        action="form.aggregated",
+        from_state=S.AGGREGATION,
+        to_state=S.CALIBRATION,
+        object_id="moved.id",
+        object_repr="e.name",
+        source=f"moved JOIN {Employee._meta.db_table} e ON e.id = moved.employee_id",
+    )
     forms_sql, forms_params = forms.order_by().values("pk", "department_id").query.sql_with_params()
     bands = [[], [], [], [], []]
     for department_id in resolver.departments:
@@ -569,8 +539,7 @@ def _compute_scores_sql(forms, resolver, actor) -> int:
         item=FormItem._meta.db_table,
         indicator=Indicator._meta.db_table,
         form=AppraisalForm._meta.db_table,
-        audit=AuditEntry._meta.db_table,
-        employee=Employee._meta.db_table,
+        audit=audit_sql,
     )
     params = [
         *forms_params,
@@ -583,12 +552,7 @@ def _compute_scores_sql(forms, resolver, actor) -> int:
         Indicator.Kind.QUANTITATIVE,
         S.CALIBRATION,
         S.AGGREGATION,
-        timezone.now(),
-        actor.pk if getattr(actor, "pk", None) else None,
-        "form.aggregated",
-        S.AGGREGATION,
-        S.CALIBRATION,
-        current_request_id(),
+        *audit_params,
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -213,3 +213,48 @@ def test_the_audit_page_query_count_is_flat(
     # then the number of queries does not depend on the rows
     assert response.status_code == 200
     assert len(response.context["page"]) == 50
+
+
+def _row(entry):
+    """Every stored field but the key and the moment."""
+    return {
+        f.attname: getattr(entry, f.attname)
+        for f in AuditEntry._meta.concrete_fields
+        if f.attname not in {"id", "created_at"}
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("vendor_sql", [True, False], ids=["set-based", "record_rows"])
+def test_the_bulk_path_writes_the_rows_record_writes(people, org, vendor_sql, monkeypatch):
+    # given a long name (truncated at 255) and the same input for both paths
+    department = org["wechat"]
+    department.name = "长" * 300
+    actor = people["hr"].user
+    if not vendor_sql:  # the non-PostgreSQL fallback, on this database
+        monkeypatch.setattr(audit.connection, "vendor", "sqlite")
+    elif connection.vendor != "postgresql":
+        pytest.skip("the set-based path is PostgreSQL's")
+    # when `record` and `record_bulk_sql` each write one row
+    one = audit.record(
+        actor=actor, obj=department, action="test.bulk", from_state="a", to_state="b"
+    )
+    before = set(AuditEntry.objects.values_list("pk", flat=True))
+    audit.record_bulk_sql(
+        actor=actor,
+        object_type=audit.object_type_of(department),
+        ids_and_names=[(department.pk, str(department))],
+        action="test.bulk",
+        from_state="a",
+        to_state="b",
+    )
+    # then the bulk row equals the recorded one field by field
+    (bulk,) = AuditEntry.objects.exclude(pk__in=before)
+    assert _row(bulk) == _row(one)
+    assert len(bulk.object_repr) == 255
+
+
+@pytest.mark.django_db
+def test_the_bulk_path_writes_nothing_for_no_rows(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        audit.record_bulk_sql(actor=None, object_type="x.y", ids_and_names=[], action="a")
