@@ -48,6 +48,22 @@ def _waiting_for_approval(request, power_request: PowerRequest) -> None:
     )
 
 
+def _change_powers(request, form, call, *, done: str, then):
+    """Run a service that may hand out powers, for a posted valid `form`. Applied: the
+    `done` message; beyond the actor's own powers: the request waits (a warning); refused:
+    the message on the form. Returns (status, the redirect `then` or None)."""
+    if request.method != "POST" or not form.is_valid():
+        return 200, None
+    outcome = attempt(call, form)
+    if not outcome.ok:
+        return outcome.status, None
+    if isinstance(outcome.value, PowerRequest):
+        _waiting_for_approval(request, outcome.value)
+    else:
+        messages.success(request, done)
+    return outcome.status, then
+
+
 @login_required
 def department_tree(request):
     departments = selectors.department_tree()
@@ -186,22 +202,17 @@ def assignment_create(request, pk):
     if not policy.can_manage_org(request.user):
         raise PermissionDenied()
     form = AssignmentForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        outcome = attempt(
-            lambda: services.assignment_create(
-                actor=request.user, employee=employee, **form.cleaned_data
-            ),
-            form,
-        )
-        status = outcome.status
-        if outcome.ok:
-            result = outcome.value
-            if isinstance(result, PowerRequest):
-                _waiting_for_approval(request, result)
-            else:
-                messages.success(request, _("The assignment was added."))
-            return redirect("org:employee_detail", employee.pk)
+    status, done = _change_powers(
+        request,
+        form,
+        lambda: services.assignment_create(
+            actor=request.user, employee=employee, **form.cleaned_data
+        ),
+        done=_("The assignment was added."),
+        then=redirect("org:employee_detail", employee.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/assignment_form.html",
@@ -238,25 +249,20 @@ def post_authorities(request, pk):
     if not policy.can_manage_org(request.user, post.department):
         raise PermissionDenied()
     form = PostAuthorityForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        outcome = attempt(
-            lambda: services.post_authority_set(
-                actor=request.user,
-                post=post,
-                authority=form.cleaned_data["authority"],
-                scope=form.cleaned_data["scope"] or None,
-            ),
-            form,
-        )
-        status = outcome.status
-        if outcome.ok:
-            result = outcome.value
-            if isinstance(result, PowerRequest):
-                _waiting_for_approval(request, result)
-            else:
-                messages.success(request, _("The post's authorities were saved."))
-            return redirect("org:post_authorities", post.pk)
+    status, done = _change_powers(
+        request,
+        form,
+        lambda: services.post_authority_set(
+            actor=request.user,
+            post=post,
+            authority=form.cleaned_data["authority"],
+            scope=form.cleaned_data["scope"] or None,
+        ),
+        done=_("The post's authorities were saved."),
+        then=redirect("org:post_authorities", post.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/post_authorities.html",
@@ -280,22 +286,17 @@ def department_delegations(request, pk):
     if not policy.can_manage_org(request.user, department):
         raise PermissionDenied()
     form = DelegationForm(request.POST or None)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        outcome = attempt(
-            lambda: services.delegation_grant(
-                actor=request.user, department=department, **form.cleaned_data
-            ),
-            form,
-        )
-        status = outcome.status
-        if outcome.ok:
-            result = outcome.value
-            if isinstance(result, PowerRequest):
-                _waiting_for_approval(request, result)
-            else:
-                messages.success(request, _("The authority was delegated."))
-            return redirect("org:department_delegations", department.pk)
+    status, done = _change_powers(
+        request,
+        form,
+        lambda: services.delegation_grant(
+            actor=request.user, department=department, **form.cleaned_data
+        ),
+        done=_("The authority was delegated."),
+        then=redirect("org:department_delegations", department.pk),
+    )
+    if done:
+        return done
     return render(
         request,
         "org/department_delegations.html",
