@@ -41,7 +41,8 @@ def hash_token(token: str) -> str:
 
 
 def new_code(year: int) -> str:
-    """A fresh public complaint code TS-<year>-XXXXXX (no 0/O/1/I to misread)."""
+    """A fresh public complaint code: TS-<year>- and six random letters and digits,
+    leaving out 0/O/1/I so nobody misreads it."""
     return f"TS-{year}-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(6))
 
 
